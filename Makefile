@@ -1,0 +1,78 @@
+# secshm: non-recursive GNU make. `make` builds into build/, `make check`
+# runs every test, `make demo` runs the demo. See README.md.
+
+.DEFAULT_GOAL := all
+B        := build
+CC       ?= cc
+PREFIX   ?= /usr/local
+SANITIZE ?=
+
+WARN   := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+          -Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wcast-qual \
+          -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -fPIC -fno-strict-aliasing -D_GNU_SOURCE $(WARN) -Iinclude
+LDLIBS  :=
+
+ifeq ($(SANITIZE),1)
+B       := build/sanitize
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+CLIENT_SRC := $(sort $(wildcard src/client/*.c))
+SERVER_SRC := $(sort $(wildcard src/server/*.c))
+CLIENT_OBJ := $(CLIENT_SRC:%.c=$(B)/obj/%.o)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(B)/obj/%.o)
+
+LIBS := $(B)/lib/libsecshm.so $(B)/lib/libsecshm.a \
+        $(B)/lib/libsecshm-server.so $(B)/lib/libsecshm-server.a
+BINS := $(B)/bin/secshmd $(B)/bin/secshm $(B)/bin/secshm-example-server \
+        $(B)/bin/secshm-example-client
+
+all: $(LIBS) $(BINS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/lib/libsecshm.a: $(CLIENT_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+$(B)/lib/libsecshm-server.a: $(SERVER_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+$(B)/lib/libsecshm.so: $(CLIENT_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libsecshm.so.1 $(LDFLAGS) -o $@ $^
+$(B)/lib/libsecshm-server.so: $(SERVER_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libsecshm-server.so.1 $(LDFLAGS) -o $@ $^
+
+# Programs link the static libraries so they run from the tree.
+DAEMON_OBJ := $(B)/obj/src/daemon/daemon.o
+$(B)/bin/secshmd: $(B)/obj/src/daemon/secshmd.o $(DAEMON_OBJ) $(B)/lib/libsecshm-server.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/bin/secshm: $(patsubst %.c,$(B)/obj/%.o,$(wildcard tools/*.c)) $(DAEMON_OBJ) \
+                 $(B)/lib/libsecshm.a $(B)/lib/libsecshm-server.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/bin/secshm-example-server: $(B)/obj/examples/checksum-server.o $(B)/lib/libsecshm-server.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/bin/secshm-example-client: $(B)/obj/examples/checksum-client.o $(B)/lib/libsecshm.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+include mk/tests.mk
+-include mk/kmod.mk
+
+demo: all
+	scripts/demo.sh $(B)
+
+clean:
+	rm -rf build
+
+.PHONY: all demo clean check deps
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CALL: server-registered opcodes (the DeviceIoControl analog, R1). Before
+ * a handler runs, the request's shape is checked against its registration
+ * and every reference is resolved (R2): live handle of this client, section
+ * type, access for the direction of use, arithmetic overflow, bounds.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+int ref_resolve(struct secshm_client *c, const struct secshm_ref *ref, struct secshm_span *span)
+{
+	uint32_t access = (ref->flags & SECSHM_REF_READ ? SECSHM_ACCESS_MAP_READ : 0) |
+			  (ref->flags & SECSHM_REF_WRITE ? SECSHM_ACCESS_MAP_WRITE : 0);
+	struct secshm_object *obj;
+	struct section *sec;
+	int err;
+
+	if (!access || (ref->flags & ~(SECSHM_REF_READ | SECSHM_REF_WRITE)))
+		return -EINVAL;	/* SECSHM_REF_USER_PTR is the device's alone */
+	err = secshm_reference_by_handle(c->srv, c, ref->handle, access, SECSHM_TYPE_SECTION,
+					 SECSHM_CHECKED, &obj);
+	if (err)
+		return err;
+	sec = to_section(obj);
+	if (!ref->length)
+		err = -EINVAL;
+	else if (ref->offset + ref->length < ref->offset)
+		err = -EOVERFLOW;
+	else if (ref->offset + ref->length > sec->length)
+		err = -ERANGE;
+	else if (!section_map(sec))
+		err = -ENOMEM;
+	if (err) {
+		secshm_object_put(obj);
+		return err;
+	}
+	*span = (struct secshm_span){
+		.section = obj, .offset = ref->offset, .length = ref->length,
+		.flags = ref->flags, .base = sec->map + ref->offset,
+	};
+	return 0;
+}
+
+static int by_opcode(const void *key, const void *elem)
+{
+	uint32_t k = *(const uint32_t *)key, e = ((const struct secshm_opcode *)elem)->opcode;
+
+	return k < e ? -1 : k > e;
+}
+
+int secshm_server_register(struct secshm_server *srv, const struct secshm_opcode *op)
+{
+	struct opcode_table *t = &srv->opcodes;
+	struct secshm_opcode *ops;
+	uint32_t i;
+
+	if (op->opcode < SECSHM_CALL_USER || op->opcode > SECSHM_CALL_MAX || !op->handler ||
+	    op->min_refs > op->max_refs || op->max_refs > SECSHM_REFS_MAX ||
+	    op->min_in > op->max_in || op->max_in > SECSHM_INLINE_MAX)
+		return -EINVAL;
+	if (bsearch(&op->opcode, t->ops, t->count, sizeof(*op), by_opcode))
+		return -EEXIST;
+	ops = realloc(t->ops, (t->count + 1) * sizeof(*ops));
+	if (!ops)
+		return -ENOMEM;
+	t->ops = ops;
+	for (i = t->count; i > 0 && ops[i - 1].opcode > op->opcode; i--)
+		ops[i] = ops[i - 1];
+	ops[i] = *op;
+	t->count++;
+	return 0;
+}
+
+static uint32_t count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	uint32_t n = 0;
+
+	if (!d)
+		return 0;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 3;	/* ".", ".." and the directory's own descriptor */
+}
+
+void secshm_server_stats(struct secshm_server *srv, struct secshm_stats *st)
+{
+	struct list_head *pos, *tmp;
+
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	st->clients = srv->nclients;
+	st->objects = srv->nobjects;
+	st->sections = srv->nsections;
+	st->views = srv->nviews;
+	st->handles = srv->handles.count;
+	list_for_each_safe(pos, tmp, &srv->clients)
+		st->handles += list_entry(pos, struct secshm_client, link)->handles.count;
+	st->fds = count_fds();
+	st->bytes = srv->bytes;
+}
+
+static int call_stats(struct secshm_client *c, struct secshm_call_args *a, struct reply *r)
+{
+	struct secshm_stats st;
+
+	if (a->nrefs || a->in_len)
+		return -EINVAL;
+	if (c->cred.uid != 0 && c->cred.uid != c->srv->euid)
+		return -EACCES;
+	if (a->out_len < sizeof(st))
+		return -EINVAL;
+	secshm_server_stats(c->srv, &st);
+	memcpy(r->tail, &st, sizeof(st));
+	r->tail_len = a->out_len = sizeof(st);
+	return 0;
+}
+
+int op_call(struct secshm_client *c, struct secshm_call_args *a, const struct secshm_ref *refs,
+	    const void *in, struct reply *r)
+{
+	struct secshm_span spans[SECSHM_REFS_MAX];
+	struct opcode_table *t = &c->srv->opcodes;
+	const struct secshm_opcode *op;
+	struct secshm_request req;
+	uint32_t n;
+	int status = 0;
+
+	if (a->flags || a->refs || a->in || a->out)
+		return -EINVAL;
+	if (a->opcode == SECSHM_CALL_STATS)
+		return call_stats(c, a, r);
+	op = bsearch(&a->opcode, t->ops, t->count, sizeof(*op), by_opcode);
+	if (!op)
+		return -EOPNOTSUPP;
+	if (a->nrefs < op->min_refs || a->nrefs > op->max_refs ||
+	    a->in_len < op->min_in || a->in_len > op->max_in)
+		return -EINVAL;
+	for (n = 0; n < a->nrefs && !status; n++)
+		status = ref_resolve(c, &refs[n], &spans[n]);
+	if (!status) {
+		req = (struct secshm_request){
+			.client = c, .opcode = a->opcode, .in = in, .in_len = a->in_len,
+			.refs = spans, .nrefs = a->nrefs, .out = r->tail, .out_cap = a->out_len,
+		};
+		status = op->handler(c->srv, &req, op->data);
+		if (status >= 0 && req.out_len > req.out_cap)
+			status = -EIO;	/* a handler bug must not leak memory */
+		if (status >= 0)
+			r->tail_len = a->out_len = (uint32_t)req.out_len;
+	} else {
+		n--;	/* the failed one holds nothing */
+	}
+	while (n--)
+		secshm_object_put(spans[n].section);
+	return status;
+}

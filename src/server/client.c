@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Clients: one per connection, with the credentials the kernel reports for
+ * the peer, its own handle table and its quota counters. Freeing a client
+ * closes every handle it held (Q2).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "internal.h"
+
+static int peer_cred(int fd, struct secshm_cred *cred)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+	gid_t groups[SECSHM_NGROUPS_MAX];
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len))
+		return -errno;
+	cred->uid = uc.uid;
+	cred->gid = uc.gid;
+	cred->pid = uc.pid;
+	/* More groups than fit only ever lose the caller access. */
+	len = sizeof(groups);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == 0) {
+		cred->ngroups = len / sizeof(gid_t);
+		memcpy(cred->groups, groups, len);
+	} else if (errno != ERANGE) {
+		return -errno;
+	}
+	return 0;
+}
+
+int client_new(struct secshm_server *srv, int fd, struct secshm_client **out)
+{
+	struct secshm_client *c = calloc(1, sizeof(*c));
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	err = peer_cred(fd, &c->cred);
+	if (err) {
+		free(c);
+		return err;
+	}
+	c->srv = srv;
+	c->fd = fd;
+	c->id = ++srv->next_id;
+	handle_table_init(&c->handles, srv->limits.client_handles, 0);
+	list_init(&c->created);
+	list_init(&c->outq);
+	list_add_tail(&c->link, &srv->clients);
+	srv->nclients++;
+	*out = c;
+	return 0;
+}
+
+void client_free(struct secshm_client *c)
+{
+	struct list_head *pos, *tmp;
+
+	handle_table_release(&c->handles);
+	list_for_each_safe(pos, tmp, &c->created) {
+		struct section *sec = list_entry(pos, struct section, creator_link);
+
+		list_del_init(&sec->creator_link);
+		sec->creator = NULL;
+	}
+	list_for_each_safe(pos, tmp, &c->outq) {
+		struct outmsg *m = list_entry(pos, struct outmsg, link);
+
+		if (m->fd >= 0)
+			close(m->fd);
+		free(m);
+	}
+	list_del_init(&c->link);
+	c->srv->nclients--;
+	close(c->fd);
+	free(c);
+}
+
+uid_t secshm_client_uid(const struct secshm_client *c)
+{
+	return c->cred.uid;
+}
+
+gid_t secshm_client_gid(const struct secshm_client *c)
+{
+	return c->cred.gid;
+}
+
+pid_t secshm_client_pid(const struct secshm_client *c)
+{
+	return c->cred.pid;
+}

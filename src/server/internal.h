@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/* libsecshm-server internals: the object model shared by the server's files. */
+#ifndef SECSHM_SERVER_INTERNAL_H
+#define SECSHM_SERVER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <signal.h>
+#include <stdint.h>
+#include "secshm-server.h"
+#include "list.h"
+
+#define SECSHM_NGROUPS_MAX	64
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* Credentials, always from the kernel (SO_PEERCRED, SO_PEERGROUPS). */
+struct secshm_cred {
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	uint32_t ngroups;
+	gid_t groups[SECSHM_NGROUPS_MAX];
+};
+
+/* ---- object.c: one ops table per type, as Wine's object_ops ---- */
+struct secshm_object_ops {
+	const char *name;
+	enum secshm_type type;
+	void (*destroy)(struct secshm_object *obj);
+	/* NT's Open/CloseProcedure: a handle to obj entered or left a table. */
+	void (*open_handle)(struct secshm_object *obj, bool server_table);
+	void (*close_handle)(struct secshm_object *obj, bool server_table);
+};
+
+struct secshm_object {
+	const struct secshm_object_ops *ops;
+	struct secshm_server *srv;
+	uint32_t refcount;
+	uint64_t id;
+};
+
+void object_init(struct secshm_object *obj, struct secshm_server *srv,
+		 const struct secshm_object_ops *ops);
+
+/* ---- handle.c: index + generation tables ---- */
+#define HANDLE_INDEX_BITS	20
+#define HANDLE_INDEX_MAX	((1U << HANDLE_INDEX_BITS) - 1)
+#define HANDLE_GEN_BITS		11
+#define HANDLE_GEN_MASK		((1U << HANDLE_GEN_BITS) - 1)
+
+struct handle_entry {
+	struct secshm_object *obj;	/* NULL while free */
+	uint32_t access;
+	uint32_t gen : HANDLE_GEN_BITS;
+	uint32_t next_free : HANDLE_INDEX_BITS;	/* 1-based, 0 = end */
+};
+
+struct handle_table {
+	struct handle_entry *entries;
+	uint32_t size;			/* entries allocated */
+	uint32_t count;			/* live handles */
+	uint32_t limit;			/* live handles allowed */
+	uint32_t free_head, free_tail;	/* FIFO of free slots, 1-based */
+	uint32_t server_bit;		/* SECSHM_HANDLE_SERVER or 0 */
+};
+
+void handle_table_init(struct handle_table *t, uint32_t limit, uint32_t server_bit);
+/* Close every handle; the table can be reused or freed afterwards. */
+void handle_table_release(struct handle_table *t);
+/* Insert obj (the table takes over one reference the caller holds). */
+int handle_insert(struct handle_table *t, struct secshm_object *obj, uint32_t access,
+		  uint32_t *handle);
+struct handle_entry *handle_lookup(const struct handle_table *t, uint32_t handle);
+/* Remove a handle; *obj receives the reference the table held. */
+int handle_remove(struct handle_table *t, uint32_t handle, struct secshm_object **obj);
+
+/* ---- security.c ---- */
+uint32_t secshm_map_generic(uint32_t access);
+int sd_resolve(const struct secshm_sd *in, const struct secshm_cred *creator,
+	       struct secshm_sd *out);
+uint32_t sd_allowed(const struct secshm_sd *sd, const struct secshm_cred *cred);
+int access_check(const struct secshm_sd *sd, const struct secshm_cred *cred,
+		 uint32_t desired, uint32_t *granted);
+bool cred_in_group(const struct secshm_cred *cred, gid_t gid);
+bool cred_trusted(const struct secshm_server *srv, const struct secshm_cred *cred);
+
+/* ---- name.c: the namespace ---- */
+struct name_node {
+	struct name_node *next;
+	uint32_t hash;
+	uint32_t len;
+	char *name;			/* NUL-terminated copy */
+};
+
+struct name_table {
+	struct name_node **buckets;
+	uint32_t nbuckets;		/* power of two */
+	uint32_t count;
+};
+
+int name_validate(const char *name, size_t len);
+int name_table_init(struct name_table *ns);
+void name_table_fini(struct name_table *ns);
+struct name_node *name_lookup(const struct name_table *ns, const char *name, size_t len);
+int name_insert(struct name_table *ns, struct name_node *node);
+void name_remove(struct name_table *ns, struct name_node *node);
+
+/* ---- section.c ---- */
+struct section {
+	struct secshm_object obj;
+	int fd_rw;			/* sealed memfd, inode mode 0 */
+	int fd_ro;			/* the same, opened read-only */
+	uint64_t length;
+	uint32_t flags;			/* SECSHM_SECTION_* */
+	struct secshm_sd sd;		/* resolved: no SECSHM_ID_CALLER */
+	struct name_node name;		/* name.name NULL: unnamed or unlinked */
+	unsigned char *map;		/* server's own view of the whole section */
+	uint32_t handles;		/* client handles open on it */
+	uint32_t views;			/* client views registered */
+	uint32_t server_refs;		/* server handles open on it */
+	struct secshm_client *creator;	/* charged for it while connected */
+	struct list_head creator_link;
+	uid_t charged_owner;		/* permanent: charged to this uid */
+};
+
+extern const struct secshm_object_ops section_ops;
+
+static inline struct section *to_section(struct secshm_object *obj)
+{
+	return container_of(obj, struct section, obj);
+}
+
+struct section_params {
+	const char *name;		/* NUL-terminated, validated; NULL: unnamed */
+	uint64_t length;
+	uint32_t flags;			/* SECSHM_SECTION_* */
+	const struct secshm_sd *sd;	/* resolved */
+	struct secshm_client *creator;	/* NULL: the server */
+};
+
+int section_new(struct secshm_server *srv, const struct section_params *p,
+		struct section **out);
+void section_info(const struct section *sec, struct secshm_section_info *info);
+void section_unlink(struct section *sec);
+/* The server's own mapping of the whole section, made on first use. */
+unsigned char *section_map(struct section *sec);
+
+/* ---- view.c: client view registrations ---- */
+struct cview {
+	struct secshm_object obj;
+	struct section *sec;		/* referenced */
+	struct secshm_client *client;
+	uint64_t offset, length;
+	uint32_t prot;
+};
+
+extern const struct secshm_object_ops cview_ops;
+int cview_new(struct secshm_client *c, struct section *sec, uint64_t offset,
+	      uint64_t length, uint32_t prot, struct cview **out);
+
+/* ---- client.c ---- */
+struct outmsg {
+	struct list_head link;
+	size_t len;
+	int fd;				/* -1: none */
+	unsigned char data[];
+};
+
+struct secshm_client {
+	struct secshm_server *srv;
+	struct list_head link;		/* srv->clients */
+	int fd;
+	uint64_t id;
+	struct secshm_cred cred;
+	struct handle_table handles;
+	struct list_head created;	/* sections it created and is charged for */
+	uint32_t nsections;
+	uint64_t bytes;
+	uint32_t nviews;
+	struct list_head outq;		/* replies the socket would not take yet */
+	bool dead;
+};
+
+int client_new(struct secshm_server *srv, int fd, struct secshm_client **out);
+void client_free(struct secshm_client *c);
+
+/* ---- quota.c ---- */
+/*
+ * A section's cost: charged to its creating client while that client is
+ * connected, to the owner uid while it is permanent, and to the server-wide
+ * cap. owner QUOTA_NO_OWNER: not permanent.
+ */
+#define QUOTA_NO_OWNER	((uid_t)-1)
+int quota_charge(struct secshm_server *srv, struct secshm_client *c, uint64_t length,
+		 uid_t owner);
+void quota_uncharge(struct secshm_server *srv, struct secshm_client *c, uint64_t length,
+		    uid_t owner);
+int quota_charge_view(struct secshm_client *c);
+void quota_uncharge_view(struct secshm_client *c);
+
+struct owner_account {
+	uid_t uid;
+	uint32_t sections;
+	uint64_t bytes;
+};
+
+/* ---- ops.c: built-in opcodes ---- */
+struct reply {
+	void *args;			/* argument struct, echoed with out fields */
+	size_t args_len;
+	unsigned char *tail;		/* room after the args */
+	size_t tail_cap;
+	size_t tail_len;
+	int fd;				/* descriptor to send, borrowed; -1: none */
+};
+
+typedef int (*builtin_fn)(struct secshm_client *c, void *args, struct reply *r);
+
+struct builtin {
+	size_t args_size;
+	builtin_fn fn;
+};
+
+extern const struct builtin builtins[SECSHM_OP_MAX_BUILTIN + 1];
+
+int op_call(struct secshm_client *c, struct secshm_call_args *a,
+	    const struct secshm_ref *refs, const void *in, struct reply *r);
+
+/* ---- dispatch.c ---- */
+struct opcode_table {
+	struct secshm_opcode *ops;	/* sorted by opcode */
+	uint32_t count;
+};
+
+/* Decode, validate and run one request of len bytes; fills the reply. */
+size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, int nfds,
+			bool truncated, void *reply, size_t reply_cap, int *reply_fd);
+
+/* Resolve a client's reference (R2): handle, type, access, overflow, bounds. */
+int ref_resolve(struct secshm_client *c, const struct secshm_ref *ref,
+		struct secshm_span *span);
+
+/* ---- transport.c ---- */
+int transport_listen(struct secshm_server *srv, const char *path);
+int transport_dispatch(struct secshm_server *srv, int timeout_ms);
+void transport_close(struct secshm_server *srv);
+void client_disconnect(struct secshm_client *c);
+
+/* ---- server.c ---- */
+struct secshm_server {
+	struct secshm_limits limits;
+	uid_t *trusted_uids;
+	size_t ntrusted_uids;
+	gid_t *trusted_gids;
+	size_t ntrusted_gids;
+	uid_t euid;
+
+	struct handle_table handles;	/* the server's own (OBJ_KERNEL_HANDLE) */
+	struct name_table names;
+	struct opcode_table opcodes;
+	struct owner_account *owners;
+	size_t nowners;
+
+	struct list_head clients;
+	uint32_t nclients;
+	uint32_t nobjects;
+	uint32_t nsections;
+	uint32_t nviews;
+	uint64_t bytes;
+	uint64_t next_id;
+
+	int epfd;
+	int listen_fd;
+	int spare_fd;			/* given up to refuse a client at EMFILE */
+	int stop_fd;			/* eventfd: secshm_server_stop() from anywhere */
+	char *path;
+	volatile sig_atomic_t stop;
+	unsigned char *rxbuf;
+	unsigned char *txbuf;
+};
+
+#define SERVER_RX_MAX	(SECSHM_MSG_MAX + 64)
+#define SERVER_TX_MAX	(sizeof(struct secshm_msg) + sizeof(struct secshm_list_args) + \
+			 SECSHM_LIST_MAX * sizeof(struct secshm_section_info))
+
+#endif /* SECSHM_SERVER_INTERNAL_H */

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Section objects: a memfd the server owns. Before any descriptor can leave
+ * the server the inode is chmod 0 (so a read-only descriptor cannot be
+ * reopened read-write through /proc) and sealed against shrink, grow and
+ * further seals (so nothing a client does can make a server access fault).
+ * The server keeps a read-write and a read-only descriptor and hands out
+ * the one matching a view's access.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+
+#define SECTION_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+
+static void section_destroy(struct secshm_object *obj)
+{
+	struct section *sec = to_section(obj);
+	struct secshm_server *srv = obj->srv;
+
+	if (sec->name.name) {
+		name_remove(&srv->names, &sec->name);
+		free(sec->name.name);
+	}
+	list_del_init(&sec->creator_link);
+	quota_uncharge(srv, sec->creator, sec->length, sec->charged_owner);
+	if (sec->map)
+		munmap(sec->map, sec->length);
+	close(sec->fd_ro);
+	close(sec->fd_rw);
+	free(sec);
+}
+
+static void section_open_handle(struct secshm_object *obj, bool server_table)
+{
+	if (server_table)
+		to_section(obj)->server_refs++;
+	else
+		to_section(obj)->handles++;
+}
+
+static void section_close_handle(struct secshm_object *obj, bool server_table)
+{
+	if (server_table)
+		to_section(obj)->server_refs--;
+	else
+		to_section(obj)->handles--;
+}
+
+const struct secshm_object_ops section_ops = {
+	.name = "section",
+	.type = SECSHM_TYPE_SECTION,
+	.destroy = section_destroy,
+	.open_handle = section_open_handle,
+	.close_handle = section_close_handle,
+};
+
+/* memfd, sized, reopened read-only, chmod 0, sealed: in that order. */
+static int section_memfd(struct section *sec)
+{
+	char path[64];
+	int err;
+
+	sec->fd_rw = memfd_create("secshm", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (sec->fd_rw < 0)
+		return -errno;
+	if (ftruncate(sec->fd_rw, (off_t)sec->length))
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", sec->fd_rw);
+	sec->fd_ro = open(path, O_RDONLY | O_CLOEXEC);
+	if (sec->fd_ro < 0)
+		return -errno;
+	if (fchmod(sec->fd_rw, 0) || fcntl(sec->fd_rw, F_ADD_SEALS, SECTION_SEALS)) {
+		err = -errno;
+		return err;
+	}
+	return 0;
+}
+
+static uint64_t page_round(uint64_t len)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	if (len > UINT64_MAX - (page - 1))
+		return 0;
+	return (len + page - 1) & ~(page - 1);
+}
+
+int section_new(struct secshm_server *srv, const struct section_params *p,
+		struct section **out)
+{
+	bool permanent = p->flags & SECSHM_SECTION_PERMANENT;
+	uint64_t length = page_round(p->length);
+	struct section *sec;
+	int err;
+
+	if (!p->length)
+		return -EINVAL;
+	if (!length || length > (uint64_t)INT64_MAX)
+		return -EOVERFLOW;
+	err = quota_charge(srv, p->creator, length, permanent ? p->sd->owner : QUOTA_NO_OWNER);
+	if (err)
+		return err;
+	sec = calloc(1, sizeof(*sec));
+	if (!sec) {
+		err = -ENOMEM;
+		goto err_uncharge;
+	}
+	sec->fd_rw = sec->fd_ro = -1;
+	sec->length = length;
+	sec->flags = p->flags;
+	sec->sd = *p->sd;
+	sec->creator = p->creator;
+	sec->charged_owner = permanent ? p->sd->owner : QUOTA_NO_OWNER;
+	list_init(&sec->creator_link);
+	err = section_memfd(sec);
+	if (err)
+		goto err_free;
+	if (p->name) {
+		sec->name.len = (uint32_t)strlen(p->name);
+		sec->name.name = strdup(p->name);
+		if (!sec->name.name) {
+			err = -ENOMEM;
+			goto err_free;
+		}
+		err = name_insert(&srv->names, &sec->name);
+		if (err) {
+			free(sec->name.name);
+			goto err_free;
+		}
+	}
+	if (p->creator)
+		list_add_tail(&sec->creator_link, &p->creator->created);
+	object_init(&sec->obj, srv, &section_ops);
+	*out = sec;
+	return 0;
+
+err_free:
+	if (sec->fd_ro >= 0)
+		close(sec->fd_ro);
+	if (sec->fd_rw >= 0)
+		close(sec->fd_rw);
+	free(sec);
+err_uncharge:
+	quota_uncharge(srv, p->creator, length, permanent ? p->sd->owner : QUOTA_NO_OWNER);
+	return err;
+}
+
+unsigned char *section_map(struct section *sec)
+{
+	void *p;
+
+	if (sec->map)
+		return sec->map;
+	p = mmap(NULL, sec->length, PROT_READ | PROT_WRITE, MAP_SHARED, sec->fd_rw, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	sec->map = p;
+	return sec->map;
+}
+
+void section_info(const struct section *sec, struct secshm_section_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->id = sec->obj.id;
+	info->length = sec->length;
+	info->flags = sec->flags;
+	info->owner = sec->sd.owner;
+	info->group = sec->sd.group;
+	info->mode = sec->sd.mode;
+	info->handles = sec->handles;
+	info->views = sec->views;
+	info->server_refs = sec->server_refs;
+	if (sec->name.name) {
+		info->name_len = sec->name.len;
+		memcpy(info->name, sec->name.name, sec->name.len);
+	}
+}
+
+static const struct section *to_csection(const struct secshm_object *obj)
+{
+	return (const struct section *)((const char *)obj - offsetof(struct section, obj));
+}
+
+uint64_t secshm_section_length(const struct secshm_object *section)
+{
+	return to_csection(section)->length;
+}
+
+uint32_t secshm_section_flags(const struct secshm_object *section)
+{
+	return to_csection(section)->flags;
+}
+
+/*
+ * Remove the name (and, for a permanent section, the reference the name
+ * held). The caller holds its own reference.
+ */
+void section_unlink(struct section *sec)
+{
+	struct secshm_server *srv = sec->obj.srv;
+
+	if (!sec->name.name)
+		return;
+	name_remove(&srv->names, &sec->name);
+	free(sec->name.name);
+	sec->name.name = NULL;
+	sec->flags |= SECSHM_SECTION_UNLINKED;
+	if (sec->flags & SECSHM_SECTION_PERMANENT) {
+		sec->flags &= ~SECSHM_SECTION_PERMANENT;
+		secshm_object_put(&sec->obj);
+	}
+}

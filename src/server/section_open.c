@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Creating and opening sections by name (ZwCreateSection, ZwOpenSection).
+ * Without SECSHM_OBJ_KERNEL_HANDLE the server acts for a client: the handle
+ * goes in that client's table and the access check always uses that
+ * client's credentials (H4). With it, the handle is the server's own and the
+ * check runs only if SECSHM_OBJ_FORCE_ACCESS_CHECK asks for it.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+
+#define ATTR_KNOWN (SECSHM_OBJ_KERNEL_HANDLE | SECSHM_OBJ_FORCE_ACCESS_CHECK | \
+		    SECSHM_OBJ_SERVER_PRIVATE | SECSHM_OBJ_OPENIF_CLIENT)
+
+struct open_ctx {
+	struct secshm_server *srv;
+	const struct secshm_object_attr *attr;
+	bool kernel;			/* the handle is the server's */
+	const struct secshm_cred *cred;	/* whose access is checked; NULL: none */
+	struct secshm_cred server_cred;
+};
+
+static int ctx_init(struct open_ctx *ctx, struct secshm_server *srv,
+		    const struct secshm_object_attr *attr)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->srv = srv;
+	ctx->attr = attr;
+	ctx->kernel = attr->attributes & SECSHM_OBJ_KERNEL_HANDLE;
+	if (attr->attributes & ~ATTR_KNOWN)
+		return -EINVAL;
+	if (!ctx->kernel || (attr->attributes & SECSHM_OBJ_FORCE_ACCESS_CHECK)) {
+		if (!attr->client)
+			return -EINVAL;
+		ctx->cred = &attr->client->cred;
+	}
+	if (!ctx->kernel && (attr->attributes & SECSHM_OBJ_SERVER_PRIVATE))
+		return -EINVAL;
+	ctx->server_cred.uid = geteuid();
+	ctx->server_cred.gid = getegid();
+	return 0;
+}
+
+static struct handle_table *ctx_table(const struct open_ctx *ctx)
+{
+	return ctx->kernel ? &ctx->srv->handles : &ctx->attr->client->handles;
+}
+
+static int insert(const struct open_ctx *ctx, struct section *sec, uint32_t granted,
+		  uint32_t *handle)
+{
+	int err = handle_insert(ctx_table(ctx), secshm_object_get(&sec->obj), granted, handle);
+
+	if (err)
+		secshm_object_put(&sec->obj);
+	return err;
+}
+
+static int valid_access(uint32_t access, uint32_t *granted)
+{
+	*granted = secshm_map_generic(access);
+	if (!*granted || (*granted & ~SECSHM_ACCESS_SPECIFIC))
+		return -EINVAL;
+	return 0;
+}
+
+static int open_existing(const struct open_ctx *ctx, struct section *sec, uint32_t access,
+			 uint32_t *handle)
+{
+	uint32_t granted;
+	int err;
+
+	if ((sec->flags & SECSHM_SECTION_SERVER_PRIVATE) && !ctx->kernel)
+		return -EACCES;
+	if ((sec->flags & SECSHM_SECTION_CLIENT_CREATED) && ctx->kernel &&
+	    !(ctx->attr->attributes & SECSHM_OBJ_OPENIF_CLIENT))
+		return -EACCES;
+	if (ctx->cred) {
+		if ((sec->flags & SECSHM_SECTION_TRUSTED_ONLY) &&
+		    !cred_trusted(ctx->srv, ctx->cred))
+			return -EACCES;
+		err = access_check(&sec->sd, ctx->cred, access, &granted);
+	} else {
+		err = valid_access(access, &granted);
+	}
+	if (err)
+		return err;
+	return insert(ctx, sec, granted, handle);
+}
+
+static int lookup(struct secshm_server *srv, const char *name, struct section **sec)
+{
+	size_t len = strnlen(name, SECSHM_NAME_MAX + 1);
+	struct name_node *node;
+	int err = name_validate(name, len);
+
+	if (err)
+		return err;
+	node = name_lookup(&srv->names, name, len);
+	*sec = node ? container_of(node, struct section, name) : NULL;
+	return 0;
+}
+
+int secshm_section_open(struct secshm_server *srv, const struct secshm_object_attr *attr,
+			uint32_t access, uint32_t *handle)
+{
+	struct open_ctx ctx;
+	struct section *sec;
+	int err = ctx_init(&ctx, srv, attr);
+
+	if (err)
+		return err;
+	if (!attr->name)
+		return -EINVAL;
+	err = lookup(srv, attr->name, &sec);
+	if (err)
+		return err;
+	if (!sec)
+		return -ENOENT;
+	return open_existing(&ctx, sec, access, handle);
+}
+
+static int create_flags(const struct open_ctx *ctx, uint32_t flags, uint32_t *sflags)
+{
+	if (flags & ~SECSHM_CREATE_MASK)
+		return -EINVAL;
+	if (flags & SECSHM_SECTION_PINNED)
+		return -EOPNOTSUPP;	/* pinned sections are not built yet */
+	if ((flags & SECSHM_CREATE_PERMANENT) && !ctx->attr->name)
+		return -EINVAL;
+	if ((flags & SECSHM_SECTION_TRUSTED_ONLY) && ctx->cred &&
+	    !cred_trusted(ctx->srv, ctx->cred))
+		return -EACCES;
+	*sflags = flags & SECSHM_SECTION_CREATE_MASK;
+	if (flags & SECSHM_CREATE_PERMANENT)
+		*sflags |= SECSHM_SECTION_PERMANENT;
+	if (!ctx->kernel)
+		*sflags |= SECSHM_SECTION_CLIENT_CREATED;
+	if (ctx->attr->attributes & SECSHM_OBJ_SERVER_PRIVATE)
+		*sflags |= SECSHM_SECTION_SERVER_PRIVATE;
+	return 0;
+}
+
+int secshm_section_create(struct secshm_server *srv, const struct secshm_object_attr *attr,
+			  uint64_t size, uint32_t flags, uint32_t access, uint32_t *handle)
+{
+	struct section_params p = { .name = attr->name, .length = size };
+	struct secshm_sd sd;
+	struct open_ctx ctx;
+	struct section *sec;
+	uint32_t granted;
+	int err = ctx_init(&ctx, srv, attr);
+
+	if (err)
+		return err;
+	err = create_flags(&ctx, flags, &p.flags);
+	if (err)
+		return err;
+	if (attr->name) {
+		err = lookup(srv, attr->name, &sec);
+		if (err)
+			return err;
+		if (sec && ((flags & SECSHM_CREATE_NEW) ||
+			    ((sec->flags & SECSHM_SECTION_CLIENT_CREATED) && ctx.kernel)))
+			return -EEXIST;
+		if (sec) {
+			err = open_existing(&ctx, sec, access, handle);
+			return err ? err : SECSHM_EXISTED;
+		}
+	}
+	err = valid_access(access, &granted);
+	if (err)
+		return err;
+	err = sd_resolve(attr->sd, ctx.kernel ? &ctx.server_cred : &attr->client->cred, &sd);
+	if (err)
+		return err;
+	p.sd = &sd;
+	p.creator = ctx.kernel ? NULL : attr->client;
+	err = section_new(srv, &p, &sec);
+	if (err)
+		return err;
+	if (p.flags & SECSHM_SECTION_PERMANENT)
+		secshm_object_get(&sec->obj);	/* the name's own reference */
+	err = insert(&ctx, sec, granted, handle);
+	if (err)
+		section_unlink(sec);
+	secshm_object_put(&sec->obj);
+	return err;
+}
