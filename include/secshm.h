@@ -36,7 +36,11 @@ enum secshm_backend {
  */
 int secshm_connect(const char *address, struct secshm **out);
 
-/* Close the connection; the server closes every handle and view it holds. */
+/*
+ * Close the connection; the server closes every handle and view record it
+ * holds. Views stay mapped in this process until munmap(2): the kernel keeps
+ * their memory.
+ */
 void secshm_disconnect(struct secshm *s);
 
 /* The backend this connection uses. */
@@ -94,7 +98,8 @@ int secshm_list(struct secshm *s, uint32_t start, struct secshm_section_info *in
 		uint32_t max, uint32_t *total);
 
 /*
- * A server-registered request: opcode (>= SECSHM_CALL_USER), in_len input
+ * A request served by CALL: a server-registered opcode (>= SECSHM_CALL_USER)
+ * or a built-in call (SECSHM_CALL_STATS), in_len input
  * bytes, nrefs references into sections, up to out_cap output bytes. Returns
  * the server's status (>= 0 on success) and the bytes produced in *out_len.
  */

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/* Sections: create, open by name, query, unlink. */
+#include <errno.h>
+#include <string.h>
+#include "client.h"
+
+/* Names go by length; the server validates the characters. */
+static int copy_name(char *dst, uint32_t *dst_len, const char *name)
+{
+	size_t len = strnlen(name, SECSHM_NAME_MAX + 1);
+
+	if (!len)
+		return -EINVAL;
+	if (len > SECSHM_NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(dst, name, len);
+	*dst_len = (uint32_t)len;
+	return 0;
+}
+
+int secshm_create(struct secshm *s, const char *name, uint64_t size,
+		  uint32_t access, uint32_t flags, const struct secshm_sd *sd,
+		  uint32_t *handle)
+{
+	struct secshm_create_args a = {
+		.size = sizeof(a),
+		.flags = flags,
+		.length = size,
+		.access = access,
+	};
+	int ret;
+
+	if (name) {
+		ret = copy_name(a.name, &a.name_len, name);
+		if (ret)
+			return ret;
+	}
+	if (sd)
+		a.sd = *sd;
+	ret = s->ops->transact(s, SECSHM_OP_CREATE, &a, sizeof(a), NULL);
+	if (ret < 0)
+		return ret;
+	*handle = a.handle;
+	return ret;
+}
+
+int secshm_open(struct secshm *s, const char *name, uint32_t access, uint32_t *handle)
+{
+	struct secshm_open_args a = { .size = sizeof(a), .access = access };
+	int ret;
+
+	ret = copy_name(a.name, &a.name_len, name);
+	if (ret)
+		return ret;
+	ret = s->ops->transact(s, SECSHM_OP_OPEN, &a, sizeof(a), NULL);
+	if (ret < 0)
+		return ret;
+	*handle = a.handle;
+	return ret;
+}
+
+int secshm_query(struct secshm *s, uint32_t handle, struct secshm_section_info *info,
+		 uint32_t *access)
+{
+	struct secshm_query_args a = { .size = sizeof(a), .handle = handle };
+	int ret;
+
+	ret = s->ops->transact(s, SECSHM_OP_QUERY, &a, sizeof(a), NULL);
+	if (ret < 0)
+		return ret;
+	*info = a.info;
+	if (access)
+		*access = a.access;
+	return ret;
+}
+
+int secshm_unlink(struct secshm *s, uint32_t handle)
+{
+	struct secshm_handle_args a = { .size = sizeof(a), .handle = handle };
+
+	return s->ops->transact(s, SECSHM_OP_UNLINK, &a, sizeof(a), NULL);
+}
