@@ -110,7 +110,7 @@ static int example_setup(struct secshm_server *srv, struct example *ex)
 	int err;
 
 	err = secshm_section_create(srv, &shared, EXAMPLE_SHARED_SIZE, SECSHM_CREATE_NEW,
-				    SECSHM_GENERIC_ALL, &ex->shared_handle);
+				    SECSHM_GENERIC_ALL, -1, &ex->shared_handle);
 	if (!err)
 		err = secshm_reference_by_handle(srv, NULL, ex->shared_handle, 0,
 						 SECSHM_TYPE_SECTION, SECSHM_TRUSTED, &ex->shared);
@@ -119,7 +119,7 @@ static int example_setup(struct secshm_server *srv, struct example *ex)
 				      SECSHM_PROT_READ | SECSHM_PROT_WRITE, &ex->view);
 	if (!err)
 		err = secshm_section_create(srv, &priv, EXAMPLE_PRIVATE_SIZE, SECSHM_CREATE_NEW,
-					    SECSHM_GENERIC_ALL, &ex->private_handle);
+					    SECSHM_GENERIC_ALL, -1, &ex->private_handle);
 	for (size_t i = 0; !err && i < sizeof(ops) / sizeof(ops[0]); i++)
 		err = secshm_server_register(srv, &ops[i]);
 	return err;

@@ -53,9 +53,11 @@ struct secshm_limits {
 	uint32_t client_views;		/* views one client may register */
 	uint32_t owner_sections;	/* permanent named sections per owner uid */
 	uint64_t owner_bytes;		/* bytes of those */
+	uint64_t client_pinned;		/* bytes of pinned sections one client created */
 	uint32_t clients;		/* connected clients, server-wide */
 	uint32_t sections;		/* sections, server-wide */
 	uint64_t bytes;			/* section bytes, server-wide */
+	uint64_t pinned;		/* pinned bytes, server-wide */
 };
 
 struct secshm_server_config {
@@ -119,12 +121,20 @@ struct secshm_object_attr {
  * Create a section of size bytes, or open the named one if it exists
  * (returns SECSHM_EXISTED; with SECSHM_CREATE_NEW in flags, -EEXIST). flags:
  * SECSHM_CREATE_MASK; a permanent section holds a reference of its own until
- * its name is unlinked. A section created for a
- * client is marked client-created (P3); the server never opens or adopts
- * one by name as its own unless it passes SECSHM_OBJ_OPENIF_CLIENT.
+ * its name is unlinked. A section created for a client is marked
+ * client-created (P3); the server never opens or adopts one by name as its
+ * own unless it passes SECSHM_OBJ_OPENIF_CLIENT.
+ *
+ * file is -1 for anonymous memory (a sealed memfd), or, with
+ * SECSHM_CREATE_FILE, a regular file open read-write that is at least size
+ * bytes long (ZwCreateSection's FileHandle; borrowed, the section keeps its
+ * own). Writes reach the file's page cache at once; SECSHM_CALL_FLUSH or
+ * secshm_section_flush() makes them durable.
  */
 int secshm_section_create(struct secshm_server *srv, const struct secshm_object_attr *attr,
-			  uint64_t size, uint32_t flags, uint32_t access, uint32_t *handle);
+			  uint64_t size, uint32_t flags, uint32_t access, int file,
+			  uint32_t *handle);
+
 
 /* Open a named section; -ENOENT if there is none. */
 int secshm_section_open(struct secshm_server *srv, const struct secshm_object_attr *attr,
@@ -193,6 +203,9 @@ int secshm_capture(const struct secshm_span *span, uint64_t off, void *dst, size
 
 /* Copy len private bytes to off within span (needs SECSHM_REF_WRITE). */
 int secshm_copy_out(const struct secshm_span *span, uint64_t off, const void *src, size_t len);
+
+/* Write a file-backed span back to disk (msync MS_SYNC); 0 for memory. */
+int secshm_section_flush(const struct secshm_span *span);
 
 /* ---- requests (R1, R2) ---- */
 

@@ -87,7 +87,8 @@
 
 /* Section flags: given at create, reported by query. */
 #define SECSHM_SECTION_TRUSTED_ONLY	(1U << 0)  /* only trusted clients may open (P8) */
-#define SECSHM_SECTION_PINNED		(1U << 1)  /* pages locked in memory (Q3) */
+#define SECSHM_SECTION_PINNED		(1U << 1)  /* pages locked in memory (Q3): */
+						   /* trusted or root callers only */
 #define SECSHM_SECTION_CREATE_MASK	0x00000003U
 /* Reported only, never accepted. */
 #define SECSHM_SECTION_PERMANENT	(1U << 8)  /* the name outlives its handles */
@@ -99,8 +100,15 @@
 /* CREATE disposition flags. */
 #define SECSHM_CREATE_NEW	(1U << 16) /* fail with -EEXIST if the name exists */
 #define SECSHM_CREATE_PERMANENT	(1U << 17) /* keep a named section until unlinked */
+/*
+ * Back the section with a regular file the caller opened read-write itself
+ * (so the server never opens a path for a client): on the socket the
+ * descriptor travels as SCM_RIGHTS with the request, on the device it is
+ * create_args.fd. length must not exceed the file's size.
+ */
+#define SECSHM_CREATE_FILE	(1U << 18)
 #define SECSHM_CREATE_MASK	(SECSHM_SECTION_CREATE_MASK | SECSHM_CREATE_NEW | \
-				 SECSHM_CREATE_PERMANENT)
+				 SECSHM_CREATE_PERMANENT | SECSHM_CREATE_FILE)
 
 #define SECSHM_NAME_MAX		255	/* bytes, without a terminator */
 
@@ -182,7 +190,11 @@ enum secshm_op {
 
 /* Server-registered opcodes carried by CALL start here; below are built-in calls. */
 #define SECSHM_CALL_USER	0x1000U
-#define SECSHM_CALL_STATS	0x0001U	/* server counters; root or the server's uid */
+#define SECSHM_CALL_STATS	0x0001U	/* out: secshm_stats; root or the server's uid */
+#define SECSHM_CALL_FLUSH	0x0002U	/* one WRITE reference: write it back to its file */
+#define SECSHM_CALL_CLIENTS	0x0003U	/* in: __u32 start; out: secshm_client_info[]; admin */
+#define SECSHM_CALL_HANDLES	0x0004U	/* in: __u64 client id, __u32 start; out: */
+					/* secshm_handle_info[]; admin */
 #define SECSHM_CALL_MAX		0xffffU
 #define SECSHM_INLINE_MAX	16384	/* input or output bytes of one CALL */
 
@@ -193,19 +205,31 @@ struct secshm_create_args {
 	__u32 access;		/* rights wanted on the returned handle */
 	__u32 handle;		/* out */
 	__u32 name_len;		/* 0: unnamed */
-	__u32 reserved;
+	__s32 fd;		/* device, SECSHM_CREATE_FILE: the file; else 0 */
 	struct secshm_sd sd;	/* for a new named section; zero if unnamed */
 	char name[SECSHM_NAME_MAX + 1];
 };
 
+/*
+ * A one-use transfer token (H7): DUPLICATE with SECSHM_DUP_EXPORT makes one
+ * instead of a handle; any client that is given it opens the section with
+ * OPEN and SECSHM_OPEN_TOKEN, getting exactly the exported access. A token
+ * dies when redeemed or when its exporter disconnects.
+ */
+struct secshm_token {
+	__u64 value[2];
+};
+
+#define SECSHM_OPEN_TOKEN	(1U << 0)	/* open by token, name_len 0 */
 struct secshm_open_args {
 	__u32 size;
-	__u32 flags;		/* must be 0 */
-	__u32 access;		/* rights wanted */
+	__u32 flags;		/* SECSHM_OPEN_* */
+	__u32 access;		/* rights wanted; with a token: 0 */
 	__u32 handle;		/* out */
 	__u32 name_len;
 	__u32 reserved;
 	char name[SECSHM_NAME_MAX + 1];
+	struct secshm_token token;
 };
 
 /* CLOSE and UNLINK (UNLINK needs DELETE access; the handle stays open). */
@@ -223,13 +247,15 @@ struct secshm_query_args {
 };
 
 #define SECSHM_DUP_SAME_ACCESS	(1U << 0)
+#define SECSHM_DUP_EXPORT	(1U << 1)	/* make a transfer token, not a handle */
 struct secshm_dup_args {
 	__u32 size;
 	__u32 flags;		/* SECSHM_DUP_* */
 	__u32 handle;		/* needs DUPLICATE access */
 	__u32 access;		/* must be a subset of the handle's */
-	__u32 new_handle;	/* out */
+	__u32 new_handle;	/* out, unless EXPORT */
 	__u32 reserved;
+	struct secshm_token token;	/* out, with EXPORT */
 };
 
 /*
@@ -312,6 +338,26 @@ struct secshm_stats {
 	__u32 fds;		/* descriptors the server process holds */
 	__u32 reserved;
 	__u64 bytes;		/* bytes of all live sections */
+	__u64 pinned;		/* bytes of those locked in memory (Q3) */
+};
+
+/* Observability (Q4): who is connected and what each holds. */
+struct secshm_client_info {
+	__u64 id;
+	__u32 pid, uid, gid;
+	__u32 handles;
+	__u32 views;
+	__u32 sections;		/* sections it created and is charged for */
+	__u64 bytes;		/* bytes of those */
+};
+
+struct secshm_handle_info {
+	__u32 handle;
+	__u32 type;		/* 1 section, 2 view */
+	__u32 access;
+	__u32 reserved;
+	__u64 object;		/* the section's or view's id */
+	__u64 offset, length;	/* views: the range */
 };
 
 #define SECSHM_IOC_MAGIC	0xCE

@@ -52,6 +52,13 @@ static int by_opcode(const void *key, const void *elem)
 	return k < e ? -1 : k > e;
 }
 
+static const struct secshm_opcode *opcode_find(const struct opcode_table *t, uint32_t opcode)
+{
+	if (!t->count)
+		return NULL;	/* bsearch may not see a NULL array */
+	return bsearch(&opcode, t->ops, t->count, sizeof(*t->ops), by_opcode);
+}
+
 int secshm_server_register(struct secshm_server *srv, const struct secshm_opcode *op)
 {
 	struct opcode_table *t = &srv->opcodes;
@@ -62,7 +69,7 @@ int secshm_server_register(struct secshm_server *srv, const struct secshm_opcode
 	    op->min_refs > op->max_refs || op->max_refs > SECSHM_REFS_MAX ||
 	    op->min_in > op->max_in || op->max_in > SECSHM_INLINE_MAX)
 		return -EINVAL;
-	if (bsearch(&op->opcode, t->ops, t->count, sizeof(*op), by_opcode))
+	if (opcode_find(t, op->opcode))
 		return -EEXIST;
 	ops = realloc(t->ops, (t->count + 1) * sizeof(*ops));
 	if (!ops)
@@ -103,6 +110,7 @@ void secshm_server_stats(struct secshm_server *srv, struct secshm_stats *st)
 		st->handles += list_entry(pos, struct secshm_client, link)->handles.count;
 	st->fds = count_fds();
 	st->bytes = srv->bytes;
+	st->pinned = srv->pinned;
 }
 
 static int call_stats(struct secshm_client *c, struct secshm_call_args *a, struct reply *r)
@@ -121,6 +129,23 @@ static int call_stats(struct secshm_client *c, struct secshm_call_args *a, struc
 	return 0;
 }
 
+static int call_flush(struct secshm_client *c, struct secshm_call_args *a,
+		      const struct secshm_ref *refs)
+{
+	struct secshm_span span;
+	int err;
+
+	if (a->nrefs != 1 || a->in_len)
+		return -EINVAL;
+	err = ref_resolve(c, &refs[0], &span);
+	if (err)
+		return err;
+	err = secshm_section_flush(&span);
+	secshm_object_put(span.section);
+	a->out_len = 0;
+	return err;
+}
+
 int op_call(struct secshm_client *c, struct secshm_call_args *a, const struct secshm_ref *refs,
 	    const void *in, struct reply *r)
 {
@@ -135,7 +160,9 @@ int op_call(struct secshm_client *c, struct secshm_call_args *a, const struct se
 		return -EINVAL;
 	if (a->opcode == SECSHM_CALL_STATS)
 		return call_stats(c, a, r);
-	op = bsearch(&a->opcode, t->ops, t->count, sizeof(*op), by_opcode);
+	if (a->opcode == SECSHM_CALL_FLUSH)
+		return call_flush(c, a, refs);
+	op = opcode_find(t, a->opcode);
 	if (!op)
 		return -EOPNOTSUPP;
 	if (a->nrefs < op->min_refs || a->nrefs > op->max_refs ||

@@ -21,7 +21,7 @@ static bool all_zero(const unsigned char *p, size_t len)
 	return true;
 }
 
-static int decode_header(const struct secshm_msg *hdr, size_t len, int nfds, bool truncated)
+static int decode_header(const struct secshm_msg *hdr, size_t len, bool truncated)
 {
 	if (len < sizeof(*hdr) || truncated || hdr->size != len)
 		return -EBADMSG;
@@ -29,8 +29,6 @@ static int decode_header(const struct secshm_msg *hdr, size_t len, int nfds, boo
 		return -EPROTO;
 	if (hdr->status || hdr->flags)
 		return -EINVAL;
-	if (nfds)
-		return -EBADMSG;	/* the transport has closed them */
 	if (!hdr->opcode || hdr->opcode > SECSHM_OP_MAX_BUILTIN)
 		return -EOPNOTSUPP;
 	return 0;
@@ -58,8 +56,16 @@ static int decode_args(const unsigned char *payload, size_t len, size_t known, b
 	return 0;
 }
 
+/* Only a file-backed CREATE carries a descriptor (R4). */
+static bool expects_fd(uint16_t opcode, const void *args)
+{
+	const struct secshm_create_args *a = args;
+
+	return opcode == SECSHM_OP_CREATE && (a->flags & SECSHM_CREATE_FILE);
+}
+
 static int run(struct secshm_client *c, uint16_t opcode, const unsigned char *payload,
-	       size_t len, void *args, struct reply *r)
+	       size_t len, int nfds, void *args, struct reply *r)
 {
 	const struct builtin *b = &builtins[opcode];
 	struct secshm_ref refs[SECSHM_REFS_MAX];
@@ -69,8 +75,12 @@ static int run(struct secshm_client *c, uint16_t opcode, const unsigned char *pa
 	int err;
 
 	err = decode_args(payload, len, b->args_size, opcode == SECSHM_OP_CALL, args, &used);
-	if (err || opcode != SECSHM_OP_CALL)
-		return err ? err : b->fn(c, args, r);
+	if (err)
+		return err;
+	if (nfds != (expects_fd(opcode, args) ? 1 : 0))
+		return -EBADMSG;
+	if (opcode != SECSHM_OP_CALL)
+		return b->fn(c, args, r);
 
 	if (a->nrefs > SECSHM_REFS_MAX || a->in_len > SECSHM_INLINE_MAX ||
 	    a->out_len > SECSHM_INLINE_MAX)
@@ -82,23 +92,25 @@ static int run(struct secshm_client *c, uint16_t opcode, const unsigned char *pa
 	return op_call(c, a, refs, payload + used + a->nrefs * sizeof(struct secshm_ref), r);
 }
 
-size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, int nfds,
-			bool truncated, void *reply, size_t reply_cap, int *reply_fd)
+size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, int *fds,
+			int nfds, bool truncated, void *reply, size_t reply_cap, int *reply_fd)
 {
 	unsigned char args[ARGS_MAX] __attribute__((aligned(8))) = { 0 };
 	struct secshm_msg hdr = { 0 }, *rh = reply;
 	size_t args_size = 0, out = sizeof(*rh);
-	struct reply r = { .args = args, .fd = -1 };
+	struct reply r = { .in_fd = nfds ? fds[0] : -1, .args = args, .fd = -1 };
 	int status;
 
 	memcpy(&hdr, msg, len < sizeof(hdr) ? len : sizeof(hdr));
-	status = decode_header(&hdr, len, nfds, truncated);
+	status = decode_header(&hdr, len, truncated);
 	if (!status) {
 		args_size = builtins[hdr.opcode].args_size;
 		r.tail = (unsigned char *)reply + sizeof(*rh) + args_size;
 		r.tail_cap = reply_cap - sizeof(*rh) - args_size;
 		status = run(c, hdr.opcode, (const unsigned char *)msg + sizeof(hdr),
-			     len - sizeof(hdr), args, &r);
+			     len - sizeof(hdr), nfds, args, &r);
+		if (nfds && r.in_fd < 0)
+			fds[0] = -1;
 	}
 	if (status >= 0) {
 		memcpy(rh + 1, args, args_size);

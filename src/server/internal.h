@@ -86,6 +86,10 @@ int access_check(const struct secshm_sd *sd, const struct secshm_cred *cred,
 bool cred_in_group(const struct secshm_cred *cred, gid_t gid);
 bool cred_trusted(const struct secshm_server *srv, const struct secshm_cred *cred);
 
+/* ---- access.c ---- */
+/* Install the SIGBUS guard; needed once a file-backed section exists. */
+void access_init(void);
+
 /* ---- name.c: the namespace ---- */
 struct name_node {
 	struct name_node *next;
@@ -107,6 +111,25 @@ struct name_node *name_lookup(const struct name_table *ns, const char *name, siz
 int name_insert(struct name_table *ns, struct name_node *node);
 void name_remove(struct name_table *ns, struct name_node *node);
 
+/* ---- quota.c ---- */
+/*
+ * A section's cost: charged to its creating client while that client is
+ * connected, to the owner uid while it is permanent, and to the server-wide
+ * cap. owner QUOTA_NO_OWNER: not permanent.
+ */
+#define QUOTA_NO_OWNER	((uid_t)-1)
+struct charge {
+	uint64_t length;
+	uid_t owner;			/* QUOTA_NO_OWNER: not permanent */
+	bool pinned;
+};
+
+int quota_charge(struct secshm_server *srv, struct secshm_client *c, const struct charge *ch);
+void quota_uncharge(struct secshm_server *srv, struct secshm_client *c,
+		    const struct charge *ch);
+int quota_charge_view(struct secshm_client *c);
+void quota_uncharge_view(struct secshm_client *c);
+
 /* ---- section.c ---- */
 struct section {
 	struct secshm_object obj;
@@ -122,7 +145,7 @@ struct section {
 	uint32_t server_refs;		/* server handles open on it */
 	struct secshm_client *creator;	/* charged for it while connected */
 	struct list_head creator_link;
-	uid_t charged_owner;		/* permanent: charged to this uid */
+	struct charge charge;		/* what it cost, given back at destroy */
 };
 
 extern const struct secshm_object_ops section_ops;
@@ -138,6 +161,7 @@ struct section_params {
 	uint32_t flags;			/* SECSHM_SECTION_* */
 	const struct secshm_sd *sd;	/* resolved */
 	struct secshm_client *creator;	/* NULL: the server */
+	int file;			/* SECSHM_SECTION_FILE: the backing file */
 };
 
 int section_new(struct secshm_server *srv, const struct section_params *p,
@@ -178,6 +202,7 @@ struct secshm_client {
 	struct list_head created;	/* sections it created and is charged for */
 	uint32_t nsections;
 	uint64_t bytes;
+	uint64_t pinned;
 	uint32_t nviews;
 	struct list_head outq;		/* replies the socket would not take yet */
 	bool dead;
@@ -185,20 +210,6 @@ struct secshm_client {
 
 int client_new(struct secshm_server *srv, int fd, struct secshm_client **out);
 void client_free(struct secshm_client *c);
-
-/* ---- quota.c ---- */
-/*
- * A section's cost: charged to its creating client while that client is
- * connected, to the owner uid while it is permanent, and to the server-wide
- * cap. owner QUOTA_NO_OWNER: not permanent.
- */
-#define QUOTA_NO_OWNER	((uid_t)-1)
-int quota_charge(struct secshm_server *srv, struct secshm_client *c, uint64_t length,
-		 uid_t owner);
-void quota_uncharge(struct secshm_server *srv, struct secshm_client *c, uint64_t length,
-		    uid_t owner);
-int quota_charge_view(struct secshm_client *c);
-void quota_uncharge_view(struct secshm_client *c);
 
 struct owner_account {
 	uid_t uid;
@@ -208,6 +219,7 @@ struct owner_account {
 
 /* ---- ops.c: built-in opcodes ---- */
 struct reply {
+	int in_fd;			/* descriptor the request carried; -1 once taken */
 	void *args;			/* argument struct, echoed with out fields */
 	size_t args_len;
 	unsigned char *tail;		/* room after the args */
@@ -234,9 +246,14 @@ struct opcode_table {
 	uint32_t count;
 };
 
-/* Decode, validate and run one request of len bytes; fills the reply. */
-size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, int nfds,
-			bool truncated, void *reply, size_t reply_cap, int *reply_fd);
+/*
+ * Decode, validate and run one request of len bytes that arrived with nfds
+ * descriptors (fds[0] is the only one ever used; more than one, or one where
+ * none is expected, is malformed). A descriptor the request consumed is set
+ * to -1 in fds; the caller closes the rest. Fills the reply.
+ */
+size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, int *fds,
+			int nfds, bool truncated, void *reply, size_t reply_cap, int *reply_fd);
 
 /* Resolve a client's reference (R2): handle, type, access, overflow, bounds. */
 int ref_resolve(struct secshm_client *c, const struct secshm_ref *ref,
@@ -269,6 +286,7 @@ struct secshm_server {
 	uint32_t nsections;
 	uint32_t nviews;
 	uint64_t bytes;
+	uint64_t pinned;
 	uint64_t next_id;
 
 	int epfd;

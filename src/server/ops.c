@@ -39,8 +39,8 @@ static int op_create(struct secshm_client *c, void *args, struct reply *r)
 	struct secshm_object_attr attr = { .client = c, .sd = &a->sd };
 	int err;
 
-	if (a->reserved)
-		return -EINVAL;
+	if (a->fd)
+		return -EINVAL;	/* on the socket the file travels as SCM_RIGHTS */
 	if (a->name_len) {
 		err = request_name(a->name, a->name_len, name);
 		if (err)
@@ -49,7 +49,8 @@ static int op_create(struct secshm_client *c, void *args, struct reply *r)
 	} else if (!all_zero(&a->sd, sizeof(a->sd)) || !all_zero(a->name, sizeof(a->name))) {
 		return -EINVAL;	/* an unnamed section has no descriptor and no name bytes */
 	}
-	return secshm_section_create(c->srv, &attr, a->length, a->flags, a->access, &a->handle);
+	return secshm_section_create(c->srv, &attr, a->length, a->flags, a->access, r->in_fd,
+				     &a->handle);
 }
 
 static int op_open(struct secshm_client *c, void *args, struct reply *r)

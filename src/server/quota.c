@@ -27,53 +27,61 @@ static struct owner_account *owner_find(struct secshm_server *srv, uid_t uid, bo
 	return a;
 }
 
-int quota_charge(struct secshm_server *srv, struct secshm_client *c, uint64_t length,
-		 uid_t owner)
+int quota_charge(struct secshm_server *srv, struct secshm_client *c, const struct charge *ch)
 {
 	const struct secshm_limits *l = &srv->limits;
+	uint64_t len = ch->length, pin = ch->pinned ? len : 0;
 	struct owner_account *a = NULL;
 
-	if (c && (c->nsections >= l->client_sections || length > l->client_bytes - c->bytes))
+	if (c && (c->nsections >= l->client_sections || len > l->client_bytes - c->bytes ||
+		  pin > l->client_pinned - c->pinned))
 		return -EDQUOT;
-	if (owner != QUOTA_NO_OWNER) {
-		a = owner_find(srv, owner, true);
+	if (ch->owner != QUOTA_NO_OWNER) {
+		a = owner_find(srv, ch->owner, true);
 		if (!a)
 			return -ENOMEM;
-		if (a->sections >= l->owner_sections || length > l->owner_bytes - a->bytes)
+		if (a->sections >= l->owner_sections || len > l->owner_bytes - a->bytes)
 			return -EDQUOT;
 	}
-	if (srv->nsections >= l->sections || length > l->bytes - srv->bytes)
+	if (srv->nsections >= l->sections || len > l->bytes - srv->bytes ||
+	    pin > l->pinned - srv->pinned)
 		return -ENOSPC;
 	if (c) {
 		c->nsections++;
-		c->bytes += length;
+		c->bytes += len;
+		c->pinned += pin;
 	}
 	if (a) {
 		a->sections++;
-		a->bytes += length;
+		a->bytes += len;
 	}
 	srv->nsections++;
-	srv->bytes += length;
+	srv->bytes += len;
+	srv->pinned += pin;
 	return 0;
 }
 
-void quota_uncharge(struct secshm_server *srv, struct secshm_client *c, uint64_t length,
-		    uid_t owner)
+void quota_uncharge(struct secshm_server *srv, struct secshm_client *c,
+		    const struct charge *ch)
 {
+	uint64_t pin = ch->pinned ? ch->length : 0;
+
 	if (c) {
 		c->nsections--;
-		c->bytes -= length;
+		c->bytes -= ch->length;
+		c->pinned -= pin;
 	}
-	if (owner != QUOTA_NO_OWNER) {
-		struct owner_account *a = owner_find(srv, owner, false);
+	if (ch->owner != QUOTA_NO_OWNER) {
+		struct owner_account *a = owner_find(srv, ch->owner, false);
 
 		if (a) {
 			a->sections--;
-			a->bytes -= length;
+			a->bytes -= ch->length;
 		}
 	}
 	srv->nsections--;
-	srv->bytes -= length;
+	srv->bytes -= ch->length;
+	srv->pinned -= pin;
 }
 
 int quota_charge_view(struct secshm_client *c)

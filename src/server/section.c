@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Section objects: a memfd the server owns. Before any descriptor can leave
- * the server the inode is chmod 0 (so a read-only descriptor cannot be
- * reopened read-write through /proc) and sealed against shrink, grow and
- * further seals (so nothing a client does can make a server access fault).
- * The server keeps a read-write and a read-only descriptor and hands out
- * the one matching a view's access.
+ * Section objects: a memfd the server owns, or a file. Before any memfd
+ * descriptor can leave the server the inode is chmod 0 (so a read-only
+ * descriptor cannot be reopened read-write through /proc) and sealed against
+ * shrink, grow and further seals (so nothing a client does can make a server
+ * access fault). A file cannot be sealed: whoever can write it can truncate
+ * it, so access.c guards every server access to one. The server keeps a
+ * read-write and a read-only descriptor and hands out the one matching a
+ * view's access.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +31,7 @@ static void section_destroy(struct secshm_object *obj)
 		free(sec->name.name);
 	}
 	list_del_init(&sec->creator_link);
-	quota_uncharge(srv, sec->creator, sec->length, sec->charged_owner);
+	quota_uncharge(srv, sec->creator, &sec->charge);
 	if (sec->map)
 		munmap(sec->map, sec->length);
 	close(sec->fd_ro);
@@ -61,10 +63,36 @@ const struct secshm_object_ops section_ops = {
 	.close_handle = section_close_handle,
 };
 
+static int reopen_ro(struct section *sec)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", sec->fd_rw);
+	sec->fd_ro = open(path, O_RDONLY | O_CLOEXEC);
+	return sec->fd_ro < 0 ? -errno : 0;
+}
+
+/* A file the caller opened read-write, at least length bytes long. */
+static int section_file(struct section *sec, int file, uint64_t length)
+{
+	int fl = fcntl(file, F_GETFL);
+	struct stat st;
+
+	if (fl < 0 || fstat(file, &st))
+		return -EBADF;
+	if (!S_ISREG(st.st_mode) || (fl & O_ACCMODE) != O_RDWR)
+		return -EINVAL;
+	if (length > (uint64_t)st.st_size)
+		return -ERANGE;
+	sec->fd_rw = fcntl(file, F_DUPFD_CLOEXEC, 0);
+	if (sec->fd_rw < 0)
+		return -errno;
+	return reopen_ro(sec);
+}
+
 /* memfd, sized, reopened read-only, chmod 0, sealed: in that order. */
 static int section_memfd(struct section *sec)
 {
-	char path[64];
 	int err;
 
 	sec->fd_rw = memfd_create("secshm", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -72,14 +100,11 @@ static int section_memfd(struct section *sec)
 		return -errno;
 	if (ftruncate(sec->fd_rw, (off_t)sec->length))
 		return -errno;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", sec->fd_rw);
-	sec->fd_ro = open(path, O_RDONLY | O_CLOEXEC);
-	if (sec->fd_ro < 0)
-		return -errno;
-	if (fchmod(sec->fd_rw, 0) || fcntl(sec->fd_rw, F_ADD_SEALS, SECTION_SEALS)) {
-		err = -errno;
+	err = reopen_ro(sec);
+	if (err)
 		return err;
-	}
+	if (fchmod(sec->fd_rw, 0) || fcntl(sec->fd_rw, F_ADD_SEALS, SECTION_SEALS))
+		return -errno;
 	return 0;
 }
 
@@ -92,11 +117,24 @@ static uint64_t page_round(uint64_t len)
 	return (len + page - 1) & ~(page - 1);
 }
 
+/* Pinned pages stay resident for DMA-style use: lock the server's view. */
+static int section_pin(struct section *sec)
+{
+	if (!section_map(sec))
+		return -ENOMEM;
+	return mlock(sec->map, sec->length) ? -errno : 0;
+}
+
 int section_new(struct secshm_server *srv, const struct section_params *p,
 		struct section **out)
 {
 	bool permanent = p->flags & SECSHM_SECTION_PERMANENT;
-	uint64_t length = page_round(p->length);
+	struct charge charge = {
+		.length = page_round(p->length),
+		.owner = permanent ? p->sd->owner : QUOTA_NO_OWNER,
+		.pinned = p->flags & SECSHM_SECTION_PINNED,
+	};
+	uint64_t length = charge.length;
 	struct section *sec;
 	int err;
 
@@ -104,7 +142,7 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 		return -EINVAL;
 	if (!length || length > (uint64_t)INT64_MAX)
 		return -EOVERFLOW;
-	err = quota_charge(srv, p->creator, length, permanent ? p->sd->owner : QUOTA_NO_OWNER);
+	err = quota_charge(srv, p->creator, &charge);
 	if (err)
 		return err;
 	sec = calloc(1, sizeof(*sec));
@@ -117,9 +155,13 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 	sec->flags = p->flags;
 	sec->sd = *p->sd;
 	sec->creator = p->creator;
-	sec->charged_owner = permanent ? p->sd->owner : QUOTA_NO_OWNER;
+	sec->charge = charge;
 	list_init(&sec->creator_link);
-	err = section_memfd(sec);
+	if (p->file >= 0)
+		access_init();
+	err = p->file >= 0 ? section_file(sec, p->file, p->length) : section_memfd(sec);
+	if (!err && charge.pinned)
+		err = section_pin(sec);
 	if (err)
 		goto err_free;
 	if (p->name) {
@@ -142,13 +184,15 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 	return 0;
 
 err_free:
+	if (sec->map)
+		munmap(sec->map, sec->length);
 	if (sec->fd_ro >= 0)
 		close(sec->fd_ro);
 	if (sec->fd_rw >= 0)
 		close(sec->fd_rw);
 	free(sec);
 err_uncharge:
-	quota_uncharge(srv, p->creator, length, permanent ? p->sd->owner : QUOTA_NO_OWNER);
+	quota_uncharge(srv, p->creator, &charge);
 	return err;
 }
 

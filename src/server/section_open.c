@@ -122,18 +122,25 @@ int secshm_section_open(struct secshm_server *srv, const struct secshm_object_at
 	return open_existing(&ctx, sec, access, handle);
 }
 
-static int create_flags(const struct open_ctx *ctx, uint32_t flags, uint32_t *sflags)
+static int create_flags(const struct open_ctx *ctx, uint32_t flags, int file, uint32_t *sflags)
 {
 	if (flags & ~SECSHM_CREATE_MASK)
 		return -EINVAL;
-	if (flags & SECSHM_SECTION_PINNED)
-		return -EOPNOTSUPP;	/* pinned sections are not built yet */
+	if ((flags & SECSHM_SECTION_PINNED) && (flags & SECSHM_CREATE_FILE))
+		return -EINVAL;	/* a file can shrink under the lock */
+	if ((flags & SECSHM_SECTION_PINNED) && ctx->cred && ctx->cred->uid != 0 &&
+	    !cred_trusted(ctx->srv, ctx->cred))
+		return -EPERM;
 	if ((flags & SECSHM_CREATE_PERMANENT) && !ctx->attr->name)
 		return -EINVAL;
 	if ((flags & SECSHM_SECTION_TRUSTED_ONLY) && ctx->cred &&
 	    !cred_trusted(ctx->srv, ctx->cred))
 		return -EACCES;
+	if (!(flags & SECSHM_CREATE_FILE) != (file < 0))
+		return -EINVAL;
 	*sflags = flags & SECSHM_SECTION_CREATE_MASK;
+	if (flags & SECSHM_CREATE_FILE)
+		*sflags |= SECSHM_SECTION_FILE;
 	if (flags & SECSHM_CREATE_PERMANENT)
 		*sflags |= SECSHM_SECTION_PERMANENT;
 	if (!ctx->kernel)
@@ -144,9 +151,10 @@ static int create_flags(const struct open_ctx *ctx, uint32_t flags, uint32_t *sf
 }
 
 int secshm_section_create(struct secshm_server *srv, const struct secshm_object_attr *attr,
-			  uint64_t size, uint32_t flags, uint32_t access, uint32_t *handle)
+			  uint64_t size, uint32_t flags, uint32_t access, int file,
+			  uint32_t *handle)
 {
-	struct section_params p = { .name = attr->name, .length = size };
+	struct section_params p = { .name = attr->name, .length = size, .file = file };
 	struct secshm_sd sd;
 	struct open_ctx ctx;
 	struct section *sec;
@@ -155,7 +163,7 @@ int secshm_section_create(struct secshm_server *srv, const struct secshm_object_
 
 	if (err)
 		return err;
-	err = create_flags(&ctx, flags, &p.flags);
+	err = create_flags(&ctx, flags, file, &p.flags);
 	if (err)
 		return err;
 	if (attr->name) {

@@ -21,9 +21,11 @@ void secshm_limits_default(struct secshm_limits *l)
 		.client_views = 4096,
 		.owner_sections = 1024,
 		.owner_bytes = 16ULL << 30,
+		.client_pinned = 64ULL << 20,
 		.clients = 4096,
 		.sections = 262144,
 		.bytes = ram,
+		.pinned = 256ULL << 20,
 	};
 }
 
@@ -40,9 +42,11 @@ static void limits_fill(struct secshm_limits *l, const struct secshm_limits *in)
 	DEFAULT(client_views);
 	DEFAULT(owner_sections);
 	DEFAULT(owner_bytes);
+	DEFAULT(client_pinned);
 	DEFAULT(clients);
 	DEFAULT(sections);
 	DEFAULT(bytes);
+	DEFAULT(pinned);
 #undef DEFAULT
 }
 

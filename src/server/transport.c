@@ -181,23 +181,30 @@ static void flush(struct secshm_client *c)
 	watch(c, EPOLLIN);
 }
 
-/* Close whatever descriptors came with a message; return how many. */
-static int drop_fds(struct msghdr *mh)
+/*
+ * Collect the descriptors that came with a message. Returns how many came;
+ * more than FDS_MAX (the kernel already dropped the excess) counts as
+ * FDS_MAX + 1 so the request is malformed.
+ */
+static int take_fds(struct msghdr *mh, int fds[FDS_MAX])
 {
 	int n = 0;
 
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
 		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
 			continue;
-		for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-			close(fd);
-			n++;
-		}
+		for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+			if (n < FDS_MAX)
+				memcpy(&fds[n++], CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
 	}
 	return n + !!(mh->msg_flags & MSG_CTRUNC);
+}
+
+static void close_fds(const int *fds, int n)
+{
+	for (int i = 0; i < n && i < FDS_MAX; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 }
 
 static void serve(struct secshm_client *c)
@@ -215,8 +222,8 @@ static void serve(struct secshm_client *c)
 			.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
 		};
 		ssize_t n = recvmsg(c->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		int fds[FDS_MAX], nfds, fd = -1;
 		size_t len;
-		int nfds, fd = -1;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -226,9 +233,10 @@ static void serve(struct secshm_client *c)
 			c->dead = true;
 			return;
 		}
-		nfds = drop_fds(&mh);
-		len = dispatch_request(c, srv->rxbuf, (size_t)n, nfds, mh.msg_flags & MSG_TRUNC,
-				       srv->txbuf, SERVER_TX_MAX, &fd);
+		nfds = take_fds(&mh, fds);
+		len = dispatch_request(c, srv->rxbuf, (size_t)n, fds, nfds,
+				       mh.msg_flags & MSG_TRUNC, srv->txbuf, SERVER_TX_MAX, &fd);
+		close_fds(fds, nfds);
 		send_reply(c, srv->txbuf, len, fd);
 	}
 }

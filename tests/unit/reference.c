@@ -63,7 +63,7 @@ static uint32_t client_create(struct secshm_client *c, const char *name, uint32_
 	struct secshm_object_attr attr = { .name = name, .client = c, .sd = &sd };
 	uint32_t h = 0;
 
-	assert_int_equal(secshm_section_create(c->srv, &attr, 8192, 0, access, &h), 0);
+	assert_int_equal(secshm_section_create(c->srv, &attr, 8192, 0, access, -1, &h), 0);
 	return h;
 }
 
@@ -74,7 +74,7 @@ static uint32_t server_create(struct secshm_server *srv, const char *name, uint3
 					   .attributes = SECSHM_OBJ_KERNEL_HANDLE | attributes };
 	uint32_t h = 0;
 
-	assert_int_equal(secshm_section_create(srv, &attr, 65536, 0, SECSHM_GENERIC_ALL, &h), 0);
+	assert_int_equal(secshm_section_create(srv, &attr, 65536, 0, SECSHM_GENERIC_ALL, -1, &h), 0);
 	return h;
 }
 
@@ -182,7 +182,7 @@ static void test_client_created_not_trusted(void **state)
 
 	assert_true(sec->flags & SECSHM_SECTION_CLIENT_CREATED);
 	assert_int_equal(secshm_section_open(f->srv, &sopen, SECSHM_GENERIC_ALL, &sh), -EACCES);
-	assert_int_equal(secshm_section_create(f->srv, &screate, 4096, 0, SECSHM_GENERIC_ALL, &sh),
+	assert_int_equal(secshm_section_create(f->srv, &screate, 4096, 0, SECSHM_GENERIC_ALL, -1, &sh),
 			 -EEXIST);
 	sopen.attributes |= SECSHM_OBJ_OPENIF_CLIENT;
 	assert_int_equal(secshm_section_open(f->srv, &sopen, SECSHM_GENERIC_ALL, &sh), 0);
