@@ -94,6 +94,43 @@ static int op_record(struct secshm_server *srv, struct secshm_request *req, void
 	return 0;
 }
 
+static int list_visit(void *ctx, const void *node, size_t len, uint32_t depth,
+		      struct secshm_ref next[SECSHM_WALK_FANOUT])
+{
+	struct example_list_reply *sum = ctx;
+	const struct example_node *n = node;	/* the walker's private copy */
+
+	if (len != sizeof(*n))
+		return -EINVAL;
+	sum->count++;
+	sum->sum += n->value;
+	if (!n->next_handle)
+		return 0;
+	next[0] = (struct secshm_ref){ .handle = n->next_handle, .offset = n->next_offset,
+				       .length = sizeof(*n) };
+	return 1;
+}
+
+static int op_list_sum(struct secshm_server *srv, struct secshm_request *req, void *data)
+{
+	struct example_list_reply reply = { 0 };
+	const struct secshm_walk walk = {
+		.max_depth = EXAMPLE_LIST_MAX - 1, .max_nodes = EXAMPLE_LIST_MAX,
+		.max_bytes = EXAMPLE_LIST_MAX * sizeof(struct example_node),
+		.max_node = sizeof(struct example_node), .visit = list_visit, .ctx = &reply,
+	};
+	int err;
+
+	if (req->out_cap < sizeof(reply))
+		return -EINVAL;
+	err = secshm_walk(req->client, &req->refs[0], &walk);
+	if (err)
+		return err;
+	memcpy(req->out, &reply, sizeof(reply));
+	req->out_len = sizeof(reply);
+	return 0;
+}
+
 static int example_setup(struct secshm_server *srv, struct example *ex)
 {
 	struct secshm_sd sd = { .owner = SECSHM_ID_CALLER, .group = SECSHM_ID_CALLER,
@@ -106,6 +143,7 @@ static int example_setup(struct secshm_server *srv, struct example *ex)
 	const struct secshm_opcode ops[] = {
 		{ EXAMPLE_OP_CHECKSUM, 1, 1, 0, 0, op_checksum, ex },
 		{ EXAMPLE_OP_RECORD, 1, 1, 0, 0, op_record, ex },
+		{ EXAMPLE_OP_LIST_SUM, 1, 1, 0, 0, op_list_sum, ex },
 	};
 	int err;
 

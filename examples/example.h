@@ -42,6 +42,30 @@ struct example_record_reply {
 	__u64 checksum;		/* FNV-1a 64 over data[0, len) */
 };
 
+/*
+ * One READ reference to the first struct example_node (exactly one node
+ * long); no input. The server walks the list with secshm_walk (at most
+ * EXAMPLE_LIST_MAX nodes, each hop a full reference check) and answers
+ * struct example_list_reply. A node's next hop is (next_handle, next_offset,
+ * sizeof(struct example_node)); next_handle 0 ends the list. -ELOOP for a
+ * cycle, -E2BIG for a list too long, a reference error for a bad hop.
+ */
+#define EXAMPLE_OP_LIST_SUM	0x1003
+#define EXAMPLE_LIST_MAX	64
+
+struct example_node {
+	__u32 next_handle;
+	__u32 reserved;
+	__u64 next_offset;
+	__u64 value;
+};
+
+struct example_list_reply {
+	__u32 count;
+	__u32 reserved;
+	__u64 sum;
+};
+
 #define EXAMPLE_FNV_OFFSET	0xcbf29ce484222325ULL
 #define EXAMPLE_FNV_PRIME	0x100000001b3ULL
 

@@ -207,6 +207,39 @@ int secshm_copy_out(const struct secshm_span *span, uint64_t off, const void *sr
 /* Write a file-backed span back to disk (msync MS_SYNC); 0 for memory. */
 int secshm_section_flush(const struct secshm_span *span);
 
+/* ---- nested references (R3) ---- */
+
+#define SECSHM_WALK_FANOUT	4	/* references one node may lead to */
+#define SECSHM_WALK_NODES_MAX	65536
+#define SECSHM_WALK_NODE_MAX	(1U << 20)
+
+struct secshm_walk {
+	uint32_t max_depth;		/* hops below the root */
+	uint32_t max_nodes;		/* nodes in all, root included */
+	uint64_t max_bytes;		/* node bytes captured in all */
+	uint32_t max_node;		/* bytes of one node */
+	/*
+	 * Called once per node with its private copy and its depth (root 0).
+	 * Writes the references the node holds to next[] and returns how many
+	 * (<= SECSHM_WALK_FANOUT), or a negative errno to stop the walk.
+	 */
+	int (*visit)(void *ctx, const void *node, size_t len, uint32_t depth,
+		     struct secshm_ref next[SECSHM_WALK_FANOUT]);
+	void *ctx;
+};
+
+/*
+ * Walk a structure of references in a client's shared memory, depth first
+ * from root (a resolved reference, e.g. req->refs[0]). Every further hop is
+ * resolved as a reference from client (handle, type, READ access, overflow,
+ * bounds) and every node is captured once before visit sees it. Errors:
+ * -ELOOP a node reached twice (a cycle or a shared node), -E2BIG over
+ * max_depth, max_nodes or max_bytes, -EMSGSIZE a node longer than
+ * max_node, -EINVAL limits out of range, or a reference's own error.
+ */
+int secshm_walk(struct secshm_client *client, const struct secshm_span *root,
+		const struct secshm_walk *walk);
+
 /* ---- requests (R1, R2) ---- */
 
 /* What a handler sees: input captured, references resolved and checked. */

@@ -60,6 +60,21 @@ int secshm_create(struct secshm *s, const char *name, uint64_t size,
 		  uint32_t access, uint32_t flags, const struct secshm_sd *sd,
 		  uint32_t *handle);
 
+/*
+ * As secshm_create, backed by a regular file the caller opened read-write
+ * (file stays the caller's; the server keeps its own reference). Writes
+ * through a view reach the file's page cache, and so the file, at once;
+ * secshm_flush makes them durable on disk. size must not exceed the file's
+ * size. Anyone who can write the file can truncate it: the server survives
+ * that, and accesses past the new end fail with -EFAULT.
+ */
+int secshm_create_file(struct secshm *s, const char *name, uint64_t size, int file,
+		       uint32_t access, uint32_t flags, const struct secshm_sd *sd,
+		       uint32_t *handle);
+
+/* Write [offset, offset + length) of a file-backed section to disk (needs MAP_READ). */
+int secshm_flush(struct secshm *s, uint32_t handle, uint64_t offset, uint64_t length);
+
 /* Open an existing named section with the access wanted; -ENOENT if none. */
 int secshm_open(struct secshm *s, const char *name, uint32_t access, uint32_t *handle);
 
@@ -72,6 +87,17 @@ int secshm_query(struct secshm *s, uint32_t handle, struct secshm_section_info *
 
 /* A new handle to the same section with access (subset of the handle's). */
 int secshm_duplicate(struct secshm *s, uint32_t handle, uint32_t access, uint32_t *new_handle);
+
+/*
+ * Pass a section to another process (H7): a one-use token carrying access
+ * (a subset of the handle's; the handle needs DUPLICATE). Hand the token
+ * over any channel; the receiver calls secshm_import. A token dies when
+ * imported or when this connection closes.
+ */
+int secshm_export(struct secshm *s, uint32_t handle, uint32_t access, struct secshm_token *token);
+
+/* Open the section a token names, with exactly the access it carries. */
+int secshm_import(struct secshm *s, const struct secshm_token *token, uint32_t *handle);
 
 /* Remove a section's name (needs DELETE); the section lives while referenced. */
 int secshm_unlink(struct secshm *s, uint32_t handle);

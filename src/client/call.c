@@ -3,6 +3,14 @@
 #include <errno.h>
 #include "client.h"
 
+int secshm_flush(struct secshm *s, uint32_t handle, uint64_t offset, uint64_t length)
+{
+	struct secshm_ref ref = { .handle = handle, .flags = SECSHM_REF_READ,
+				  .offset = offset, .length = length };
+
+	return secshm_call(s, SECSHM_CALL_FLUSH, NULL, 0, &ref, 1, NULL, 0, NULL);
+}
+
 int secshm_call(struct secshm *s, uint32_t opcode, const void *in, size_t in_len,
 		const struct secshm_ref *refs, uint32_t nrefs,
 		void *out, size_t out_cap, size_t *out_len)

@@ -25,6 +25,8 @@
 struct secshm__tail {
 	const struct iovec *in;
 	unsigned int nin;	/* <= SECSHM__TAIL_IN_MAX */
+	bool send_fd;		/* socket: attach fd to the request (file-backed CREATE) */
+	int fd;
 	void *out;
 	size_t out_cap;
 	size_t out_len;		/* set by the socket: reply tail bytes received */

@@ -7,6 +7,18 @@ int secshm_close(struct secshm *s, uint32_t handle)
 	return s->ops->close(s, handle);
 }
 
+int secshm_export(struct secshm *s, uint32_t handle, uint32_t access, struct secshm_token *token)
+{
+	struct secshm_dup_args a = { .size = sizeof(a), .flags = SECSHM_DUP_EXPORT,
+				     .handle = handle, .access = access };
+	int ret = s->ops->transact(s, SECSHM_OP_DUPLICATE, &a, sizeof(a), NULL);
+
+	if (ret < 0)
+		return ret;
+	*token = a.token;
+	return ret;
+}
+
 int secshm_duplicate(struct secshm *s, uint32_t handle, uint32_t access, uint32_t *new_handle)
 {
 	struct secshm_dup_args a = { .size = sizeof(a), .handle = handle, .access = access };

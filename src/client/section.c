@@ -18,9 +18,8 @@ static int copy_name(char *dst, uint32_t *dst_len, const char *name)
 	return 0;
 }
 
-int secshm_create(struct secshm *s, const char *name, uint64_t size,
-		  uint32_t access, uint32_t flags, const struct secshm_sd *sd,
-		  uint32_t *handle)
+static int create(struct secshm *s, const char *name, uint64_t size, uint32_t access,
+		  uint32_t flags, const struct secshm_sd *sd, int file, uint32_t *handle)
 {
 	struct secshm_create_args a = {
 		.size = sizeof(a),
@@ -28,6 +27,9 @@ int secshm_create(struct secshm *s, const char *name, uint64_t size,
 		.length = size,
 		.access = access,
 	};
+	/* The socket carries the file as SCM_RIGHTS, the device by number. */
+	struct secshm__tail tail = { .send_fd = true, .fd = file };
+	bool by_socket = file >= 0 && !secshm__by_address(s);
 	int ret;
 
 	if (name) {
@@ -37,7 +39,41 @@ int secshm_create(struct secshm *s, const char *name, uint64_t size,
 	}
 	if (sd)
 		a.sd = *sd;
-	ret = s->ops->transact(s, SECSHM_OP_CREATE, &a, sizeof(a), NULL);
+	if (file >= 0 && !by_socket)
+		a.fd = file;
+	ret = s->ops->transact(s, SECSHM_OP_CREATE, &a, sizeof(a), by_socket ? &tail : NULL);
+	if (ret < 0)
+		return ret;
+	if (by_socket && tail.out_len)
+		return -EPROTO;
+	*handle = a.handle;
+	return ret;
+}
+
+int secshm_create(struct secshm *s, const char *name, uint64_t size,
+		  uint32_t access, uint32_t flags, const struct secshm_sd *sd,
+		  uint32_t *handle)
+{
+	if (flags & SECSHM_CREATE_FILE)
+		return -EINVAL;	/* secshm_create_file() */
+	return create(s, name, size, access, flags, sd, -1, handle);
+}
+
+int secshm_create_file(struct secshm *s, const char *name, uint64_t size, int file,
+		       uint32_t access, uint32_t flags, const struct secshm_sd *sd,
+		       uint32_t *handle)
+{
+	if (file < 0)
+		return -EBADF;
+	return create(s, name, size, access, flags | SECSHM_CREATE_FILE, sd, file, handle);
+}
+
+int secshm_import(struct secshm *s, const struct secshm_token *token, uint32_t *handle)
+{
+	struct secshm_open_args a = { .size = sizeof(a), .flags = SECSHM_OPEN_TOKEN,
+				      .token = *token };
+	int ret = s->ops->transact(s, SECSHM_OP_OPEN, &a, sizeof(a), NULL);
+
 	if (ret < 0)
 		return ret;
 	*handle = a.handle;

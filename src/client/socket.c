@@ -76,10 +76,26 @@ static size_t reply_iov(struct iovec *iov, struct secshm_msg *hdr, void *args, s
 	return n;
 }
 
-static int socket_send(int fd, struct iovec *iov, size_t niov)
+static int socket_send(int fd, struct iovec *iov, size_t niov, const struct secshm__tail *tail)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = niov };
 	ssize_t n;
+
+	if (tail && tail->send_fd) {
+		struct cmsghdr *cm;
+
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = sizeof(ctl.buf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &tail->fd, sizeof(int));
+	}
 
 	do
 		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
@@ -177,7 +193,7 @@ static int socket_exchange(struct secshm *s, enum secshm_op op, void *args, size
 	int ret;
 
 	niov = request_iov(iov, &req, args, size, tail);
-	ret = socket_send(s->fd, iov, niov);
+	ret = socket_send(s->fd, iov, niov, tail);
 	if (ret)
 		return ret;
 

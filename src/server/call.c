@@ -5,7 +5,6 @@
  * and every reference is resolved (R2): live handle of this client, section
  * type, access for the direction of use, arithmetic overflow, bounds.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,53 +81,6 @@ int secshm_server_register(struct secshm_server *srv, const struct secshm_opcode
 	return 0;
 }
 
-static uint32_t count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	uint32_t n = 0;
-
-	if (!d)
-		return 0;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n - 3;	/* ".", ".." and the directory's own descriptor */
-}
-
-void secshm_server_stats(struct secshm_server *srv, struct secshm_stats *st)
-{
-	struct list_head *pos, *tmp;
-
-	memset(st, 0, sizeof(*st));
-	st->size = sizeof(*st);
-	st->clients = srv->nclients;
-	st->objects = srv->nobjects;
-	st->sections = srv->nsections;
-	st->views = srv->nviews;
-	st->handles = srv->handles.count;
-	list_for_each_safe(pos, tmp, &srv->clients)
-		st->handles += list_entry(pos, struct secshm_client, link)->handles.count;
-	st->fds = count_fds();
-	st->bytes = srv->bytes;
-	st->pinned = srv->pinned;
-}
-
-static int call_stats(struct secshm_client *c, struct secshm_call_args *a, struct reply *r)
-{
-	struct secshm_stats st;
-
-	if (a->nrefs || a->in_len)
-		return -EINVAL;
-	if (c->cred.uid != 0 && c->cred.uid != c->srv->euid)
-		return -EACCES;
-	if (a->out_len < sizeof(st))
-		return -EINVAL;
-	secshm_server_stats(c->srv, &st);
-	memcpy(r->tail, &st, sizeof(st));
-	r->tail_len = a->out_len = sizeof(st);
-	return 0;
-}
-
 static int call_flush(struct secshm_client *c, struct secshm_call_args *a,
 		      const struct secshm_ref *refs)
 {
@@ -158,10 +110,16 @@ int op_call(struct secshm_client *c, struct secshm_call_args *a, const struct se
 
 	if (a->flags || a->refs || a->in || a->out)
 		return -EINVAL;
-	if (a->opcode == SECSHM_CALL_STATS)
-		return call_stats(c, a, r);
-	if (a->opcode == SECSHM_CALL_FLUSH)
+	switch (a->opcode) {
+	case SECSHM_CALL_STATS:
+		return call_stats(c, a, in, r);
+	case SECSHM_CALL_FLUSH:
 		return call_flush(c, a, refs);
+	case SECSHM_CALL_CLIENTS:
+		return call_clients(c, a, in, r);
+	case SECSHM_CALL_HANDLES:
+		return call_handles(c, a, in, r);
+	}
 	op = opcode_find(t, a->opcode);
 	if (!op)
 		return -EOPNOTSUPP;

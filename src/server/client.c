@@ -61,6 +61,7 @@ void client_free(struct secshm_client *c)
 {
 	struct list_head *pos, *tmp;
 
+	token_drop_client(c);
 	handle_table_release(&c->handles);
 	list_for_each_safe(pos, tmp, &c->created) {
 		struct section *sec = list_entry(pos, struct section, creator_link);

@@ -12,6 +12,8 @@
 
 #define SECSHM_NGROUPS_MAX	64
 
+struct section;
+
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
@@ -111,6 +113,12 @@ struct name_node *name_lookup(const struct name_table *ns, const char *name, siz
 int name_insert(struct name_table *ns, struct name_node *node);
 void name_remove(struct name_table *ns, struct name_node *node);
 
+/* ---- token.c: transfer tokens (H7) ---- */
+int token_export(struct secshm_client *c, struct section *sec, uint32_t access,
+		 struct secshm_token *value);
+int token_redeem(struct secshm_client *c, const struct secshm_token *value, uint32_t *handle);
+void token_drop_client(struct secshm_client *c);
+
 /* ---- quota.c ---- */
 /*
  * A section's cost: charged to its creating client while that client is
@@ -204,6 +212,7 @@ struct secshm_client {
 	uint64_t bytes;
 	uint64_t pinned;
 	uint32_t nviews;
+	uint32_t ntokens;		/* transfer tokens it exported */
 	struct list_head outq;		/* replies the socket would not take yet */
 	bool dead;
 };
@@ -239,6 +248,15 @@ extern const struct builtin builtins[SECSHM_OP_MAX_BUILTIN + 1];
 
 int op_call(struct secshm_client *c, struct secshm_call_args *a,
 	    const struct secshm_ref *refs, const void *in, struct reply *r);
+
+/* ---- observe.c: built-in calls for the administrator ---- */
+bool client_is_admin(const struct secshm_client *c);
+int call_stats(struct secshm_client *c, struct secshm_call_args *a, const void *in,
+	       struct reply *r);
+int call_clients(struct secshm_client *c, struct secshm_call_args *a, const void *in,
+		 struct reply *r);
+int call_handles(struct secshm_client *c, struct secshm_call_args *a, const void *in,
+		 struct reply *r);
 
 /* ---- dispatch.c ---- */
 struct opcode_table {
@@ -281,6 +299,7 @@ struct secshm_server {
 	size_t nowners;
 
 	struct list_head clients;
+	struct list_head tokens;
 	uint32_t nclients;
 	uint32_t nobjects;
 	uint32_t nsections;

@@ -60,7 +60,14 @@ static int op_open(struct secshm_client *c, void *args, struct reply *r)
 	struct secshm_object_attr attr = { .name = name, .client = c };
 	int err;
 
-	if (a->flags || a->reserved)
+	if ((a->flags & ~SECSHM_OPEN_TOKEN) || a->reserved)
+		return -EINVAL;
+	if (a->flags & SECSHM_OPEN_TOKEN) {
+		if (a->access || a->name_len || !all_zero(a->name, sizeof(a->name)))
+			return -EINVAL;
+		return token_redeem(c, &a->token, &a->handle);
+	}
+	if (!all_zero(&a->token, sizeof(a->token)))
 		return -EINVAL;
 	err = request_name(a->name, a->name_len, name);
 	if (err)
@@ -111,7 +118,7 @@ static int op_duplicate(struct secshm_client *c, void *args, struct reply *r)
 	struct section *sec;
 	int err;
 
-	if ((a->flags & ~SECSHM_DUP_SAME_ACCESS) || a->reserved)
+	if ((a->flags & ~(SECSHM_DUP_SAME_ACCESS | SECSHM_DUP_EXPORT)) || a->reserved)
 		return -EINVAL;
 	err = ref_section(c, a->handle, SECSHM_ACCESS_DUPLICATE, &sec);
 	if (err)
@@ -122,10 +129,11 @@ static int op_duplicate(struct secshm_client *c, void *args, struct reply *r)
 		err = -EINVAL;
 	else if (want & ~held)
 		err = -EACCES;	/* never more than the handle carries (H7) */
-	else
-		err = handle_insert(&c->handles, &sec->obj, want, &a->new_handle);
-	if (err)
-		secshm_object_put(&sec->obj);
+	else if (a->flags & SECSHM_DUP_EXPORT)
+		err = token_export(c, sec, want, &a->token);
+	else if (!(err = handle_insert(&c->handles, &sec->obj, want, &a->new_handle)))
+		return 0;	/* the new handle holds our reference */
+	secshm_object_put(&sec->obj);
 	return err;
 }
 

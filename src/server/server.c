@@ -82,6 +82,7 @@ int secshm_server_new(const struct secshm_server_config *cfg, struct secshm_serv
 		return -ENOMEM;
 	srv->listen_fd = srv->epfd = srv->spare_fd = srv->stop_fd = -1;
 	list_init(&srv->clients);
+	list_init(&srv->tokens);
 	limits_fill(&srv->limits, cfg ? &cfg->limits : NULL);
 	srv->euid = geteuid();
 	if (cfg) {
