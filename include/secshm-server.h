@@ -29,8 +29,8 @@ struct secshm_view;
 
 /* Object types a handle can name. */
 enum secshm_type {
-	SECSHM_TYPE_SECTION = 1,
-	SECSHM_TYPE_VIEW = 2,
+	SECSHM_TYPE_SECTION = SECSHM_OBJECT_SECTION,
+	SECSHM_TYPE_VIEW = SECSHM_OBJECT_VIEW,
 };
 
 /*

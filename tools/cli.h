@@ -66,6 +66,9 @@ void cli_info_name(const struct secshm_section_info *info, char *buf);
 void cli_info_flags(uint32_t flags, char *buf, size_t len);
 void cli_info_json(FILE *f, const struct secshm_section_info *info);
 
+/* clients.c: every client and its handles, as text or JSON (administrator only). */
+int cli_list_clients(struct secshm *s, bool json);
+
 /* Byte ranges of a section, for read and write. */
 struct cli_range {
 	struct secshm *s;

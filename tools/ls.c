@@ -9,11 +9,16 @@ static const char usage[] =
 	"Usage: secshm ls [OPTIONS]\n"
 	"\n"
 	"List the named sections you may query: name, size in bytes, owner uid,\n"
-	"group gid, mode, flags, client handles open and client views mapped.\n"
+	"group gid, mode, flags (pinned, trusted-only, permanent, client-created,\n"
+	"...), client handles open and client views mapped.\n"
 	"\n"
 	"Options:\n"
-	"  -j, --json          print a JSON array of objects, one per section, with\n"
-	"                      also the id, the flag bits and the server's references\n"
+	"  -c, --clients       list the connected clients instead, each with every\n"
+	"                      handle it holds: type, section, range and access mask\n"
+	"                      (root or the server's own uid only)\n"
+	"  -j, --json          print a JSON array of objects, one per section (with\n"
+	"                      also the id, the flag bits and the server's references)\n"
+	"                      or one per client\n"
 	CLI_COMMON_HELP;
 
 struct listing {
@@ -132,14 +137,41 @@ static int print_table(const struct listing *l)
 	return 0;
 }
 
+/* The common options, --json and --clients. */
+static int parse_opts(int argc, char **argv, struct cli_opts *o, bool *clients)
+{
+	static const struct option longopts[] = {
+		{ "clients", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		CLI_COMMON_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":cj" CLI_COMMON_OPTS, longopts, NULL)) != -1) {
+		if (c == 'c')
+			*clients = true;
+		else if (c == 'j')
+			o->json = true;
+		else if (c == 'a')
+			o->address = optarg;
+		else if (c == 'h')
+			o->help = true;
+		else
+			return cli_bad_option("ls", c, argv);
+	}
+	return 0;
+}
+
 int cmd_ls(int argc, char **argv)
 {
 	struct cli_opts o = { .address = NULL };
 	struct listing l = { .n = 0 };
+	bool clients = false;
 	struct secshm *s;
 	int ret, err;
 
-	err = cli_parse_opts("ls", argc, argv, true, &o);
+	err = parse_opts(argc, argv, &o, &clients);
 	if (err)
 		return err;
 	if (o.help)
@@ -151,6 +183,12 @@ int cmd_ls(int argc, char **argv)
 	if (err)
 		return err;
 
+	if (clients) {
+		ret = cli_list_clients(s, o.json);
+		err = ret ? cli_error(ret, "ls --clients") : cli_flush_stdout("ls");
+		secshm_disconnect(s);
+		return err;
+	}
 	ret = list_all(s, &l);
 	if (!ret && o.json)
 		print_json(&l);

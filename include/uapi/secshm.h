@@ -351,9 +351,12 @@ struct secshm_client_info {
 	__u64 bytes;		/* bytes of those */
 };
 
+#define SECSHM_OBJECT_SECTION	1
+#define SECSHM_OBJECT_VIEW	2
+
 struct secshm_handle_info {
 	__u32 handle;
-	__u32 type;		/* 1 section, 2 view */
+	__u32 type;		/* SECSHM_OBJECT_* */
 	__u32 access;
 	__u32 reserved;
 	__u64 object;		/* the section's or view's id */

@@ -71,10 +71,10 @@ static void test_clients_and_handles(void **state)
 	assert_ok(secshm_call(s, SECSHM_CALL_HANDLES, &q, sizeof(q), NULL, 0, handles,
 			      sizeof(handles), &n));
 	assert_int_equal(n, 2 * sizeof(handles[0]));
-	assert_int_equal(handles[0].type, 1);
+	assert_int_equal(handles[0].type, SECSHM_OBJECT_SECTION);
 	assert_int_equal(handles[0].access, SECSHM_ACCESS_QUERY | SECSHM_ACCESS_MAP_READ);
 	assert_int_equal(handles[0].length, 4 * harness_page());
-	assert_int_equal(handles[1].type, 2);
+	assert_int_equal(handles[1].type, SECSHM_OBJECT_VIEW);
 	assert_int_equal(handles[1].object, handles[0].object);
 	assert_int_equal(handles[1].offset, harness_page());
 	assert_int_equal(handles[1].length, harness_page());
