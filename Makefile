@@ -14,10 +14,18 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -fPIC -fno-strict-aliasing -D_GNU_SOURCE $(WARN) -Iinclude
 LDLIBS  :=
 
+# `make check SANITIZE=1`: everything built with ASan and UBSan into
+# build/sanitize (the test harness finds secshmd next to the test binaries)
+# and the whole suite run there. Every process the suite starts, secshmd
+# included, inherits the options below: an ASan error, a leak at exit or any
+# UBSan report aborts it, which fails the test binary (the harness fails a
+# daemon that exits on a signal other than SIGTERM or with a non-zero status).
 ifeq ($(SANITIZE),1)
 B       := build/sanitize
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
+export ASAN_OPTIONS  ?= detect_leaks=1:abort_on_error=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1
+export UBSAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:print_stacktrace=1
 endif
 
 CLIENT_SRC := $(sort $(wildcard src/client/*.c))
@@ -66,6 +74,8 @@ $(B)/bin/secshm-example-client: $(B)/obj/examples/checksum-client.o $(B)/lib/lib
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 include mk/tests.mk
+include mk/install.mk
+include mk/fuzz.mk
 -include mk/kmod.mk
 
 demo: all
