@@ -62,6 +62,12 @@ struct secshm_limits {
 
 struct secshm_server_config {
 	struct secshm_limits limits;
+	/*
+	 * Busy-poll a client's request ring this long after its last request
+	 * before sleeping until its doorbell (0: sleep at once). Lowest latency
+	 * for the price of a spinning core.
+	 */
+	uint32_t ring_poll_us;
 	/* Trust list for SECSHM_SECTION_TRUSTED_ONLY sections (P8). */
 	const uid_t *trusted_uids;
 	size_t ntrusted_uids;

@@ -133,6 +133,38 @@ int secshm_call(struct secshm *s, uint32_t opcode, const void *in, size_t in_len
 		const struct secshm_ref *refs, uint32_t nrefs,
 		void *out, size_t out_cap, size_t *out_len);
 
+/*
+ * The ring request path (daemon only; -EOPNOTSUPP on the device): requests
+ * and completions travel through a ring pair in a section the server makes
+ * for this connection, with exactly the checks secshm_call gets and no
+ * system call per request while the server is awake. One per connection.
+ */
+struct secshm_ring;
+
+/* entries: 0 for 256, else a power of two up to SECSHM_RING_MAX. */
+int secshm_ring_setup(struct secshm *s, uint32_t entries, struct secshm_ring **ring);
+
+/* Unmap the ring; the server drops it when the connection closes. */
+void secshm_ring_free(struct secshm_ring *ring);
+
+/*
+ * Queue a request (nrefs <= SECSHM_SQE_REFS, in_len <= SECSHM_SQE_INLINE;
+ * more: -E2BIG, use secshm_call) and publish it, ringing the server's
+ * doorbell only if it sleeps. -EBUSY when the ring is full: take
+ * completions first.
+ */
+int secshm_ring_submit(struct secshm_ring *ring, uint32_t opcode, const void *in,
+		       size_t in_len, const struct secshm_ref *refs, uint32_t nrefs,
+		       uint64_t user_data);
+
+/*
+ * Take the oldest completion into *cqe: busy-poll up to spin_ns first, then
+ * sleep up to timeout_ms (-1: forever; 0: never, -EAGAIN if none).
+ * cqe->status is what the request returned, as secshm_call's.
+ */
+int secshm_ring_wait(struct secshm_ring *ring, struct secshm_cqe *cqe, uint64_t spin_ns,
+		     int timeout_ms);
+
 /* A one-line description of a secshm status code (negative errno). */
 const char *secshm_strerror(int err);
 

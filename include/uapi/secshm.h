@@ -185,7 +185,8 @@ enum secshm_op {
 	SECSHM_OP_UNLINK	= 7,
 	SECSHM_OP_LIST		= 8,
 	SECSHM_OP_CALL		= 9,
-	SECSHM_OP_MAX_BUILTIN	= 9,
+	SECSHM_OP_RING		= 10,	/* socket only */
+	SECSHM_OP_MAX_BUILTIN	= 10,
 };
 
 /* Server-registered opcodes carried by CALL start here; below are built-in calls. */
@@ -327,6 +328,71 @@ struct secshm_msg {
 #define SECSHM_MSG_MAX	(sizeof(struct secshm_msg) + sizeof(struct secshm_call_args) + \
 			 SECSHM_REFS_MAX * sizeof(struct secshm_ref) + SECSHM_INLINE_MAX)
 
+/*
+ * Rings. A ring is single-producer single-consumer in shared memory: a
+ * control block whose first line only the consumer writes and whose second
+ * line only the producer writes, and a power-of-two array of fixed-size
+ * entries. Each side keeps its own indices privately, reads the peer's once
+ * per batch, clamps what it implies to the ring size and masks every index
+ * with its own copy of the size: a lying peer only hurts its own traffic.
+ * A consumer about to sleep sets SECSHM_RING_NEED_WAKEUP; a producer that
+ * sees it after publishing rings the consumer's doorbell.
+ */
+#define SECSHM_RING_NEED_WAKEUP	(1U << 0)
+
+struct secshm_ring_ctl {
+	__u32 head;		/* consumer: entries consumed */
+	__u32 consumer_flags;	/* SECSHM_RING_NEED_WAKEUP */
+	__u32 consumer_pad[14];
+	__u32 tail;		/* producer: entries published */
+	__u32 producer_flags;
+	__u32 producer_pad[14];
+};
+
+/*
+ * The fast request path: a request ring (client produces struct secshm_sqe)
+ * and a completion ring (server produces struct secshm_cqe) in a section the
+ * server creates for one client. A request goes through exactly the checks
+ * of CALL: registered opcode and shape, every reference resolved.
+ */
+#define SECSHM_SQE_REFS		2
+#define SECSHM_SQE_INLINE	56
+#define SECSHM_CQE_INLINE	48
+#define SECSHM_RING_MAX		4096
+
+struct secshm_sqe {
+	__u64 user_data;	/* echoed in the completion */
+	__u32 opcode;		/* as CALL's */
+	__u32 flags;		/* must be 0 */
+	__u32 nrefs;		/* <= SECSHM_SQE_REFS */
+	__u32 in_len;		/* <= SECSHM_SQE_INLINE */
+	struct secshm_ref refs[SECSHM_SQE_REFS];
+	__u8 in[SECSHM_SQE_INLINE];
+};
+
+struct secshm_cqe {
+	__u64 user_data;
+	__s32 status;		/* as CALL's */
+	__u32 out_len;		/* <= SECSHM_CQE_INLINE */
+	__u8 out[SECSHM_CQE_INLINE];
+};
+
+/*
+ * RING: the server creates the ring section and answers with a handle to
+ * it (MAP_READ | MAP_WRITE), its layout, and, as SCM_RIGHTS, an eventfd the
+ * client writes to ring the server's doorbell. One per connection; it lives
+ * until the connection closes.
+ */
+struct secshm_ring_args {
+	__u32 size;
+	__u32 flags;		/* must be 0 */
+	__u32 entries;		/* in: 0 (256) or a power of two <= SECSHM_RING_MAX; out: used */
+	__u32 handle;		/* out */
+	__u64 length;		/* out: bytes of the section */
+	__u32 sq_ctl, cq_ctl;	/* out: offsets of the control blocks */
+	__u32 sqes, cqes;	/* out: offsets of the entry arrays */
+};
+
 /* Output of SECSHM_CALL_STATS: what tests compare against a baseline (S4, Q2). */
 struct secshm_stats {
 	__u32 size;
@@ -372,5 +438,6 @@ struct secshm_handle_info {
 #define SECSHM_IOC_UNLINK	_IOW(SECSHM_IOC_MAGIC, SECSHM_OP_UNLINK, struct secshm_handle_args)
 #define SECSHM_IOC_LIST		_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_LIST, struct secshm_list_args)
 #define SECSHM_IOC_CALL		_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_CALL, struct secshm_call_args)
+#define SECSHM_IOC_RING		_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_RING, struct secshm_ring_args)
 
 #endif /* _UAPI_LINUX_SECSHM_H */

@@ -53,6 +53,8 @@ struct secshm__ops {
 	int (*map)(struct secshm *s, const struct secshm_map_args *args,
 		   struct secshm__view *view);
 	int (*close)(struct secshm *s, uint32_t handle);
+	/* RING: the section's layout in args, the server's doorbell in *doorbell. */
+	int (*ring)(struct secshm *s, struct secshm_ring_args *args, int *doorbell);
 };
 
 struct secshm {

@@ -107,10 +107,17 @@ static int device_close(struct secshm *s, uint32_t handle)
 	return 0;
 }
 
+/* The module serves CALL by ioctl; it has no ring path. */
+static int device_ring(struct secshm *s, struct secshm_ring_args *args, int *doorbell)
+{
+	return -EOPNOTSUPP;
+}
+
 const struct secshm__ops secshm__device_ops = {
 	.backend = SECSHM_BACKEND_DEVICE,
 	.open = device_open,
 	.transact = device_transact,
 	.map = device_map,
+	.ring = device_ring,
 	.close = device_close,
 };

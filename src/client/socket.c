@@ -247,10 +247,16 @@ static int socket_map(struct secshm *s, const struct secshm_map_args *args,
 	return 0;
 }
 
+static int socket_ring(struct secshm *s, struct secshm_ring_args *args, int *doorbell)
+{
+	return socket_exchange(s, SECSHM_OP_RING, args, sizeof(*args), NULL, doorbell);
+}
+
 const struct secshm__ops secshm__socket_ops = {
 	.backend = SECSHM_BACKEND_SOCKET,
 	.open = socket_open,
 	.transact = socket_transact,
 	.map = socket_map,
 	.close = socket_close,
+	.ring = socket_ring,
 };

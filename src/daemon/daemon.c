@@ -50,6 +50,8 @@ static void usage(FILE *f)
 "  --max-clients N           connected clients (default 4096)\n"
 "  --max-sections N          sections in all (default 262144)\n"
 "  --max-bytes SIZE          section bytes in all (default: physical memory)\n"
+"  --ring-poll-us N          busy-poll a client's request ring N microseconds\n"
+"                            before sleeping (default 0: sleep at once)\n"
 "  -h, --help                this text\n"
 "SIZE takes K, M or G suffixes (powers of 1024). SIGTERM or SIGINT stops it.\n");
 }
@@ -98,7 +100,7 @@ static int parse_u32(const char *s, uint32_t *out, uint64_t min)
 
 enum {
 	OPT_ADDRESS = 256, OPT_FOREGROUND, OPT_TUID, OPT_TGID, OPT_CH, OPT_CS, OPT_CB,
-	OPT_CV, OPT_OS, OPT_OB, OPT_CL, OPT_S, OPT_B,
+	OPT_CV, OPT_OS, OPT_OB, OPT_CL, OPT_S, OPT_B, OPT_POLL,
 };
 
 static int parse_option(struct options *o, int opt, const char *arg)
@@ -129,6 +131,7 @@ static int parse_option(struct options *o, int opt, const char *arg)
 	case OPT_CL: return parse_u32(arg, &l->clients, 1);
 	case OPT_S: return parse_u32(arg, &l->sections, 1);
 	case OPT_B: return parse_u64(arg, &l->bytes, 1);
+	case OPT_POLL: return parse_u32(arg, &o->cfg.ring_poll_us, 0);
 	}
 	return -EINVAL;
 }
@@ -149,6 +152,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{ "max-clients", required_argument, NULL, OPT_CL },
 		{ "max-sections", required_argument, NULL, OPT_S },
 		{ "max-bytes", required_argument, NULL, OPT_B },
+		{ "ring-poll-us", required_argument, NULL, OPT_POLL },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};

@@ -81,67 +81,89 @@ int secshm_server_register(struct secshm_server *srv, const struct secshm_opcode
 	return 0;
 }
 
-static int call_flush(struct secshm_client *c, struct secshm_call_args *a,
-		      const struct secshm_ref *refs)
+static int call_flush(struct secshm_client *c, struct call *call)
 {
 	struct secshm_span span;
 	int err;
 
-	if (a->nrefs != 1 || a->in_len)
+	if (call->nrefs != 1 || call->in_len)
 		return -EINVAL;
-	err = ref_resolve(c, &refs[0], &span);
+	err = ref_resolve(c, &call->refs[0], &span);
 	if (err)
 		return err;
 	err = secshm_section_flush(&span);
 	secshm_object_put(span.section);
-	a->out_len = 0;
 	return err;
 }
 
-int op_call(struct secshm_client *c, struct secshm_call_args *a, const struct secshm_ref *refs,
-	    const void *in, struct reply *r)
+static int call_builtin(struct secshm_client *c, struct call *call)
+{
+	switch (call->opcode) {
+	case SECSHM_CALL_STATS:
+		return call_stats(c, call);
+	case SECSHM_CALL_FLUSH:
+		return call_flush(c, call);
+	case SECSHM_CALL_CLIENTS:
+		return call_clients(c, call);
+	case SECSHM_CALL_HANDLES:
+		return call_handles(c, call);
+	}
+	return -EOPNOTSUPP;
+}
+
+/* The checks and the handler every CALL gets, whichever path it came by. */
+int call_run(struct secshm_client *c, struct call *call)
 {
 	struct secshm_span spans[SECSHM_REFS_MAX];
-	struct opcode_table *t = &c->srv->opcodes;
 	const struct secshm_opcode *op;
 	struct secshm_request req;
 	uint32_t n;
 	int status = 0;
 
-	if (a->flags || a->refs || a->in || a->out)
-		return -EINVAL;
-	switch (a->opcode) {
-	case SECSHM_CALL_STATS:
-		return call_stats(c, a, in, r);
-	case SECSHM_CALL_FLUSH:
-		return call_flush(c, a, refs);
-	case SECSHM_CALL_CLIENTS:
-		return call_clients(c, a, in, r);
-	case SECSHM_CALL_HANDLES:
-		return call_handles(c, a, in, r);
-	}
-	op = opcode_find(t, a->opcode);
+	call->out_len = 0;
+	if (call->opcode < SECSHM_CALL_USER)
+		return call_builtin(c, call);
+	op = opcode_find(&c->srv->opcodes, call->opcode);
 	if (!op)
 		return -EOPNOTSUPP;
-	if (a->nrefs < op->min_refs || a->nrefs > op->max_refs ||
-	    a->in_len < op->min_in || a->in_len > op->max_in)
+	if (call->nrefs < op->min_refs || call->nrefs > op->max_refs ||
+	    call->in_len < op->min_in || call->in_len > op->max_in)
 		return -EINVAL;
-	for (n = 0; n < a->nrefs && !status; n++)
-		status = ref_resolve(c, &refs[n], &spans[n]);
+	for (n = 0; n < call->nrefs && !status; n++)
+		status = ref_resolve(c, &call->refs[n], &spans[n]);
 	if (!status) {
 		req = (struct secshm_request){
-			.client = c, .opcode = a->opcode, .in = in, .in_len = a->in_len,
-			.refs = spans, .nrefs = a->nrefs, .out = r->tail, .out_cap = a->out_len,
+			.client = c, .opcode = call->opcode, .in = call->in,
+			.in_len = call->in_len, .refs = spans, .nrefs = call->nrefs,
+			.out = call->out, .out_cap = call->out_cap,
 		};
 		status = op->handler(c->srv, &req, op->data);
 		if (status >= 0 && req.out_len > req.out_cap)
 			status = -EIO;	/* a handler bug must not leak memory */
 		if (status >= 0)
-			r->tail_len = a->out_len = (uint32_t)req.out_len;
+			call->out_len = (uint32_t)req.out_len;
 	} else {
 		n--;	/* the failed one holds nothing */
 	}
 	while (n--)
 		secshm_object_put(spans[n].section);
+	return status;
+}
+
+/* CALL on the socket: the struct's own rules, then call_run. */
+int op_call(struct secshm_client *c, struct secshm_call_args *a, const struct secshm_ref *refs,
+	    const void *in, struct reply *r)
+{
+	struct call call = {
+		.opcode = a->opcode, .refs = refs, .nrefs = a->nrefs, .in = in,
+		.in_len = a->in_len, .out = r->tail, .out_cap = a->out_len,
+	};
+	int status;
+
+	if (a->flags || a->refs || a->in || a->out)
+		return -EINVAL;
+	status = call_run(c, &call);
+	if (status >= 0)
+		r->tail_len = a->out_len = call.out_len;
 	return status;
 }

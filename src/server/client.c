@@ -45,6 +45,7 @@ int client_new(struct secshm_server *srv, int fd, struct secshm_client **out)
 		free(c);
 		return err;
 	}
+	c->watch.kind = WATCH_CLIENT;
 	c->srv = srv;
 	c->fd = fd;
 	c->id = ++srv->next_id;
@@ -61,6 +62,7 @@ void client_free(struct secshm_client *c)
 {
 	struct list_head *pos, *tmp;
 
+	ring_free(c->ring);
 	token_drop_client(c);
 	handle_table_release(&c->handles);
 	list_for_each_safe(pos, tmp, &c->created) {

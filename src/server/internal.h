@@ -8,11 +8,25 @@
 #include <signal.h>
 #include <stdint.h>
 #include "secshm-server.h"
+#include "secshm-ring.h"
 #include "list.h"
 
 #define SECSHM_NGROUPS_MAX	64
 
 struct section;
+struct ring;
+
+/* What an epoll event is about: the first member of each watched thing. */
+enum watch_kind {
+	WATCH_LISTENER = 1,
+	WATCH_STOP,
+	WATCH_CLIENT,
+	WATCH_RING,
+};
+
+struct watch {
+	enum watch_kind kind;
+};
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
@@ -201,6 +215,7 @@ struct outmsg {
 };
 
 struct secshm_client {
+	struct watch watch;
 	struct secshm_server *srv;
 	struct list_head link;		/* srv->clients */
 	int fd;
@@ -213,6 +228,7 @@ struct secshm_client {
 	uint64_t pinned;
 	uint32_t nviews;
 	uint32_t ntokens;		/* transfer tokens it exported */
+	struct ring *ring;		/* its request ring, if it set one up */
 	struct list_head outq;		/* replies the socket would not take yet */
 	bool dead;
 };
@@ -249,14 +265,32 @@ extern const struct builtin builtins[SECSHM_OP_MAX_BUILTIN + 1];
 int op_call(struct secshm_client *c, struct secshm_call_args *a,
 	    const struct secshm_ref *refs, const void *in, struct reply *r);
 
+/* ---- call.c: a CALL, whichever path (socket or ring) it came by ---- */
+struct call {
+	uint32_t opcode;
+	const struct secshm_ref *refs;	/* private copies, unresolved */
+	uint32_t nrefs;
+	const void *in;			/* private */
+	uint32_t in_len;
+	void *out;			/* private, out_cap bytes */
+	uint32_t out_cap;
+	uint32_t out_len;
+};
+
+/* Registered opcode and shape, references resolved, then the handler. */
+int call_run(struct secshm_client *c, struct call *call);
+
 /* ---- observe.c: built-in calls for the administrator ---- */
 bool client_is_admin(const struct secshm_client *c);
-int call_stats(struct secshm_client *c, struct secshm_call_args *a, const void *in,
-	       struct reply *r);
-int call_clients(struct secshm_client *c, struct secshm_call_args *a, const void *in,
-		 struct reply *r);
-int call_handles(struct secshm_client *c, struct secshm_call_args *a, const void *in,
-		 struct reply *r);
+int call_stats(struct secshm_client *c, struct call *call);
+int call_clients(struct secshm_client *c, struct call *call);
+int call_handles(struct secshm_client *c, struct call *call);
+
+/* ---- ring.c: the ring request path ---- */
+int op_ring(struct secshm_client *c, void *args, struct reply *r);
+/* The doorbell of the ring whose watch this is rang. */
+void ring_service(struct watch *w);
+void ring_free(struct ring *ring);
 
 /* ---- dispatch.c ---- */
 struct opcode_table {
@@ -308,6 +342,9 @@ struct secshm_server {
 	uint64_t pinned;
 	uint64_t next_id;
 
+	uint64_t ring_poll_ns;		/* busy-poll a ring this long before sleeping */
+
+	struct watch listen_watch, stop_watch;
 	int epfd;
 	int listen_fd;
 	int spare_fd;			/* given up to refuse a client at EMFILE */

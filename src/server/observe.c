@@ -45,34 +45,32 @@ void secshm_server_stats(struct secshm_server *srv, struct secshm_stats *st)
 	st->pinned = srv->pinned;
 }
 
-int call_stats(struct secshm_client *c, struct secshm_call_args *a, const void *in,
-	       struct reply *r)
+int call_stats(struct secshm_client *c, struct call *call)
 {
 	struct secshm_stats st;
 
-	if (a->nrefs || a->in_len || a->out_len < sizeof(st))
+	if (call->nrefs || call->in_len || call->out_cap < sizeof(st))
 		return -EINVAL;
 	if (!client_is_admin(c))
 		return -EACCES;
 	secshm_server_stats(c->srv, &st);
-	memcpy(r->tail, &st, sizeof(st));
-	r->tail_len = a->out_len = sizeof(st);
+	memcpy(call->out, &st, sizeof(st));
+	call->out_len = sizeof(st);
 	return 0;
 }
 
 /* in: __u32 start; out: as many secshm_client_info as fit, by connection order. */
-int call_clients(struct secshm_client *c, struct secshm_call_args *a, const void *in,
-		 struct reply *r)
+int call_clients(struct secshm_client *c, struct call *call)
 {
-	struct secshm_client_info *out = (void *)r->tail;
-	uint32_t start, max = a->out_len / sizeof(*out), i = 0, n = 0;
+	struct secshm_client_info *out = call->out;
+	uint32_t start, max = call->out_cap / sizeof(*out), i = 0, n = 0;
 	struct list_head *pos, *tmp;
 
-	if (a->nrefs || a->in_len != sizeof(start))
+	if (call->nrefs || call->in_len != sizeof(start))
 		return -EINVAL;
 	if (!client_is_admin(c))
 		return -EACCES;
-	memcpy(&start, in, sizeof(start));
+	memcpy(&start, call->in, sizeof(start));
 	list_for_each_safe(pos, tmp, &c->srv->clients) {
 		struct secshm_client *x = list_entry(pos, struct secshm_client, link);
 
@@ -80,13 +78,13 @@ int call_clients(struct secshm_client *c, struct secshm_call_args *a, const void
 			continue;
 		if (n == max)
 			break;
-		out[n++] = (struct secshm_client_info){
+		memcpy(&out[n++], &(struct secshm_client_info){
 			.id = x->id, .pid = (uint32_t)x->cred.pid, .uid = x->cred.uid,
 			.gid = x->cred.gid, .handles = x->handles.count, .views = x->nviews,
 			.sections = x->nsections, .bytes = x->bytes,
-		};
+		}, sizeof(*out));
 	}
-	r->tail_len = a->out_len = n * sizeof(*out);
+	call->out_len = n * sizeof(*out);
 	return 0;
 }
 
@@ -124,17 +122,16 @@ static void handle_info(const struct handle_table *t, uint32_t slot,
 }
 
 /* in: __u64 client id, __u32 start, __u32 0; out: its handles in slot order. */
-int call_handles(struct secshm_client *c, struct secshm_call_args *a, const void *in,
-		 struct reply *r)
+int call_handles(struct secshm_client *c, struct call *call)
 {
-	struct secshm_handle_info *out = (void *)r->tail;
-	uint32_t max = a->out_len / sizeof(*out), i = 0, n = 0;
+	struct secshm_handle_info info;
+	uint32_t max = call->out_cap / sizeof(info), i = 0, n = 0;
 	struct { uint64_t id; uint32_t start, zero; } q;
 	struct secshm_client *x;
 
-	if (a->nrefs || a->in_len != sizeof(q))
+	if (call->nrefs || call->in_len != sizeof(q))
 		return -EINVAL;
-	memcpy(&q, in, sizeof(q));
+	memcpy(&q, call->in, sizeof(q));
 	if (q.zero)
 		return -EINVAL;
 	if (!client_is_admin(c))
@@ -142,9 +139,12 @@ int call_handles(struct secshm_client *c, struct secshm_call_args *a, const void
 	x = client_by_id(c->srv, q.id);
 	if (!x)
 		return -ENOENT;
-	for (uint32_t slot = 0; slot < x->handles.size && n < max; slot++)
-		if (x->handles.entries[slot].obj && i++ >= q.start)
-			handle_info(&x->handles, slot, &out[n++]);
-	r->tail_len = a->out_len = n * sizeof(*out);
+	for (uint32_t slot = 0; slot < x->handles.size && n < max; slot++) {
+		if (!x->handles.entries[slot].obj || i++ < q.start)
+			continue;
+		handle_info(&x->handles, slot, &info);
+		memcpy((char *)call->out + n++ * sizeof(info), &info, sizeof(info));
+	}
+	call->out_len = n * sizeof(info);
 	return 0;
 }

@@ -243,4 +243,5 @@ const struct builtin builtins[SECSHM_OP_MAX_BUILTIN + 1] = {
 	[SECSHM_OP_UNLINK]	= { sizeof(struct secshm_handle_args), op_unlink },
 	[SECSHM_OP_LIST]	= { sizeof(struct secshm_list_args), op_list },
 	[SECSHM_OP_CALL]	= { sizeof(struct secshm_call_args), NULL },	/* dispatch.c */
+	[SECSHM_OP_RING]	= { sizeof(struct secshm_ring_args), op_ring },
 };

@@ -83,7 +83,10 @@ int secshm_server_new(const struct secshm_server_config *cfg, struct secshm_serv
 	srv->listen_fd = srv->epfd = srv->spare_fd = srv->stop_fd = -1;
 	list_init(&srv->clients);
 	list_init(&srv->tokens);
+	srv->listen_watch.kind = WATCH_LISTENER;
+	srv->stop_watch.kind = WATCH_STOP;
 	limits_fill(&srv->limits, cfg ? &cfg->limits : NULL);
+	srv->ring_poll_ns = cfg ? (uint64_t)cfg->ring_poll_us * 1000 : 0;
 	srv->euid = geteuid();
 	if (cfg) {
 		srv->trusted_uids = dup_array(cfg->trusted_uids, cfg->ntrusted_uids, sizeof(uid_t));
@@ -104,7 +107,7 @@ int secshm_server_new(const struct secshm_server_config *cfg, struct secshm_serv
 	srv->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (srv->epfd < 0 || srv->spare_fd < 0 || srv->stop_fd < 0 ||
 	    epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->stop_fd,
-		      &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &srv->stop_fd })) {
+		      &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &srv->stop_watch })) {
 		err = -errno;
 		goto err;
 	}

@@ -45,7 +45,7 @@ static int listener_bind(int fd, const struct sockaddr_un *addr)
 int transport_listen(struct secshm_server *srv, const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &srv->listen_watch };
 	int fd, err;
 
 	if (srv->listen_fd >= 0)
@@ -93,7 +93,7 @@ void transport_close(struct secshm_server *srv)
 
 static void watch(struct secshm_client *c, uint32_t events)
 {
-	struct epoll_event ev = { .events = events, .data.ptr = c };
+	struct epoll_event ev = { .events = events, .data.ptr = &c->watch };
 
 	epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
@@ -261,7 +261,7 @@ static void accept_clients(struct secshm_server *srv)
 			close(fd);
 			continue;
 		}
-		ev.data.ptr = c;
+		ev.data.ptr = &c->watch;
 		if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev))
 			client_free(c);
 	}
@@ -289,16 +289,23 @@ int transport_dispatch(struct secshm_server *srv, int timeout_ms)
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	for (int i = 0; i < n; i++) {
-		struct secshm_client *c = ev[i].data.ptr;
+		struct watch *w = ev[i].data.ptr;
+		struct secshm_client *c;
 
-		if (!c) {
+		switch (w->kind) {
+		case WATCH_LISTENER:
 			accept_clients(srv);
 			continue;
-		}
-		if (ev[i].data.ptr == &srv->stop_fd) {
+		case WATCH_STOP:
 			drain(srv->stop_fd);
 			continue;
+		case WATCH_RING:
+			ring_service(w);
+			continue;
+		case WATCH_CLIENT:
+			break;
 		}
+		c = container_of(w, struct secshm_client, watch);
 		if (ev[i].events & EPOLLOUT)
 			flush(c);
 		if (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
