@@ -132,9 +132,10 @@ struct secshm_object_attr {
  * own unless it passes SECSHM_OBJ_OPENIF_CLIENT.
  *
  * file is -1 for anonymous memory (a sealed memfd), or, with
- * SECSHM_CREATE_FILE, a regular file open read-write that is at least size
- * bytes long (ZwCreateSection's FileHandle; borrowed, the section keeps its
- * own). Writes reach the file's page cache at once; SECSHM_CALL_FLUSH or
+ * SECSHM_CREATE_FILE, a regular file open read-write that the section covers
+ * whole: size rounded up to the page must be the file's size rounded up
+ * (ZwCreateSection's FileHandle; borrowed, the section keeps its own).
+ * Views hand out descriptors of the file itself, hence the whole-file rule. Writes reach the file's page cache at once; SECSHM_CALL_FLUSH or
  * secshm_section_flush() makes them durable.
  */
 int secshm_section_create(struct secshm_server *srv, const struct secshm_object_attr *attr,

@@ -64,9 +64,11 @@ int secshm_create(struct secshm *s, const char *name, uint64_t size,
  * As secshm_create, backed by a regular file the caller opened read-write
  * (file stays the caller's; the server keeps its own reference). Writes
  * through a view reach the file's page cache, and so the file, at once;
- * secshm_flush makes them durable on disk. size must not exceed the file's
- * size. Anyone who can write the file can truncate it: the server survives
- * that, and accesses past the new end fail with -EFAULT.
+ * secshm_flush makes them durable on disk. The section covers the whole file:
+ * size rounded up to the page must be the file's size rounded up (-ERANGE
+ * otherwise), because a view is a descriptor of the file itself. Anyone who
+ * can write the file can truncate it: the server survives that, and its
+ * accesses past the new end fail with -EFAULT.
  */
 int secshm_create_file(struct secshm *s, const char *name, uint64_t size, int file,
 		       uint32_t access, uint32_t flags, const struct secshm_sd *sd,

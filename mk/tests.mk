@@ -32,3 +32,6 @@ check-run: tests $(CHECK_EXTRA_DEPS)
 	$(CHECK_EXTRA)
 
 .PHONY: tests check-run
+
+# Keep test objects between runs.
+.SECONDARY:

@@ -104,7 +104,9 @@
  * Back the section with a regular file the caller opened read-write itself
  * (so the server never opens a path for a client): on the socket the
  * descriptor travels as SCM_RIGHTS with the request, on the device it is
- * create_args.fd. length must not exceed the file's size.
+ * create_args.fd. The section covers the whole file: length rounded up to
+ * the page equals the file's size rounded up (a view is a descriptor of the
+ * file itself, so a shorter section would give away the rest).
  */
 #define SECSHM_CREATE_FILE	(1U << 18)
 #define SECSHM_CREATE_MASK	(SECSHM_SECTION_CREATE_MASK | SECSHM_CREATE_NEW | \

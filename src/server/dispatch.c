@@ -12,6 +12,12 @@
 
 #define ARGS_MAX 512
 _Static_assert(sizeof(struct secshm_create_args) <= ARGS_MAX, "ARGS_MAX too small");
+/* Every reply fits the transmit buffer: the largest CALL output and LIST page. */
+_Static_assert(sizeof(struct secshm_msg) + sizeof(struct secshm_call_args) + SECSHM_INLINE_MAX <=
+	       SERVER_TX_MAX, "SERVER_TX_MAX too small for CALL");
+_Static_assert(sizeof(struct secshm_msg) + sizeof(struct secshm_list_args) +
+	       SECSHM_LIST_MAX * sizeof(struct secshm_section_info) <= SERVER_TX_MAX,
+	       "SERVER_TX_MAX too small for LIST");
 
 static bool all_zero(const unsigned char *p, size_t len)
 {
@@ -23,7 +29,7 @@ static bool all_zero(const unsigned char *p, size_t len)
 
 static int decode_header(const struct secshm_msg *hdr, size_t len, bool truncated)
 {
-	if (len < sizeof(*hdr) || truncated || hdr->size != len)
+	if (len < sizeof(*hdr) || len > SECSHM_MSG_MAX || truncated || hdr->size != len)
 		return -EBADMSG;
 	if (hdr->version != SECSHM_ABI_VERSION)
 		return -EPROTO;

@@ -72,8 +72,21 @@ static int reopen_ro(struct section *sec)
 	return sec->fd_ro < 0 ? -errno : 0;
 }
 
-/* A file the caller opened read-write, at least length bytes long. */
-static int section_file(struct section *sec, int file, uint64_t length)
+static uint64_t page_round(uint64_t len)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	if (len > UINT64_MAX - (page - 1))
+		return 0;
+	return (len + page - 1) & ~(page - 1);
+}
+
+/*
+ * A file the caller opened read-write, covered whole by the section: a view
+ * hands out a descriptor of the file itself, so a section shorter than its
+ * file would give away the bytes after it.
+ */
+static int file_check(int file, uint64_t length)
 {
 	int fl = fcntl(file, F_GETFL);
 	struct stat st;
@@ -82,8 +95,13 @@ static int section_file(struct section *sec, int file, uint64_t length)
 		return -EBADF;
 	if (!S_ISREG(st.st_mode) || (fl & O_ACCMODE) != O_RDWR)
 		return -EINVAL;
-	if (length > (uint64_t)st.st_size)
+	if (page_round(length) != page_round((uint64_t)st.st_size))
 		return -ERANGE;
+	return 0;
+}
+
+static int section_file(struct section *sec, int file)
+{
 	sec->fd_rw = fcntl(file, F_DUPFD_CLOEXEC, 0);
 	if (sec->fd_rw < 0)
 		return -errno;
@@ -106,15 +124,6 @@ static int section_memfd(struct section *sec)
 	if (fchmod(sec->fd_rw, 0) || fcntl(sec->fd_rw, F_ADD_SEALS, SECTION_SEALS))
 		return -errno;
 	return 0;
-}
-
-static uint64_t page_round(uint64_t len)
-{
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-
-	if (len > UINT64_MAX - (page - 1))
-		return 0;
-	return (len + page - 1) & ~(page - 1);
 }
 
 /* Pinned pages stay resident for DMA-style use: lock the server's view. */
@@ -142,6 +151,8 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 		return -EINVAL;
 	if (!length || length > (uint64_t)INT64_MAX)
 		return -EOVERFLOW;
+	if (p->file >= 0 && (err = file_check(p->file, p->length)))
+		return err;
 	err = quota_charge(srv, p->creator, &charge);
 	if (err)
 		return err;
@@ -159,7 +170,7 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 	list_init(&sec->creator_link);
 	if (p->file >= 0)
 		access_init();
-	err = p->file >= 0 ? section_file(sec, p->file, p->length) : section_memfd(sec);
+	err = p->file >= 0 ? section_file(sec, p->file) : section_memfd(sec);
 	if (!err && charge.pinned)
 		err = section_pin(sec);
 	if (err)

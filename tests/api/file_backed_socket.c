@@ -54,7 +54,10 @@ static void test_writes_reach_file(void **state)
 	unlink(path);
 }
 
-/* SPEC: S1 — bad backing files are refused: too short, read-only, not a regular file. */
+/*
+ * SPEC: S1 — bad backing files are refused: too short, longer than the
+ * section (a view would hand out the rest), read-only, not a regular file.
+ */
 static void test_bad_files(void **state)
 {
 	struct secshm *s = harness_connect();
@@ -64,11 +67,13 @@ static void test_bad_files(void **state)
 
 	assert_status(secshm_create_file(s, NULL, FILE_SIZE + 4096, fd, SECSHM_GENERIC_WRITE, 0,
 					 NULL, &h), -ERANGE);
-	assert_status(secshm_create_file(s, NULL, 4096, ro, SECSHM_GENERIC_READ, 0, NULL, &h),
+	assert_status(secshm_create_file(s, NULL, FILE_SIZE / 2, fd, SECSHM_GENERIC_READ, 0, NULL,
+					 &h), -ERANGE);
+	assert_status(secshm_create_file(s, NULL, FILE_SIZE, ro, SECSHM_GENERIC_READ, 0, NULL, &h),
 		      -EINVAL);
 	assert_status(secshm_create_file(s, NULL, 4096, dir, SECSHM_GENERIC_READ, 0, NULL, &h),
 		      -EINVAL);
-	assert_status(secshm_create_file(s, NULL, 4096, fd, SECSHM_GENERIC_READ,
+	assert_status(secshm_create_file(s, NULL, FILE_SIZE, fd, SECSHM_GENERIC_READ,
 					 SECSHM_SECTION_PINNED, NULL, &h), -EINVAL);
 	secshm_disconnect(s);
 	close(dir);
