@@ -3,7 +3,11 @@
  * Handle tables, one per client and one for the server itself. A handle is
  * (generation << 20 | slot + 1), with the top bit set in the server's table,
  * so a client value can never name a server handle. Freed slots are reused
- * oldest first and bump their generation, so a stale value misses.
+ * oldest first and bump their generation, so a stale value misses; a slot
+ * whose generation would wrap is retired instead, so no value is ever
+ * issued twice. Retired slots cost 16 bytes each and the table never grows
+ * past HANDLE_INDEX_MAX slots, which a client would need some 2^31 closes
+ * to reach.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -102,7 +106,8 @@ int handle_remove(struct handle_table *t, uint32_t handle, struct secshm_object 
 	e->access = 0;
 	e->gen = (e->gen + 1) & HANDLE_GEN_MASK;
 	t->count--;
-	free_push(t, (uint32_t)(e - t->entries));
+	if (e->gen)
+		free_push(t, (uint32_t)(e - t->entries));
 	if ((*obj)->ops->close_handle)
 		(*obj)->ops->close_handle(*obj, t->server_bit);
 	return 0;

@@ -80,6 +80,37 @@ static void test_stale_handle_misses_reused_slot(void **state)
 	destroyed = 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* SPEC: H5 — no value is ever issued twice, however long a client churns. */
+static void test_values_never_repeat(void **state)
+{
+	enum { ROUNDS = 40000 };	/* well past 16 slots x 2048 generations */
+	uint32_t *seen = malloc(ROUNDS * sizeof(*seen));
+	struct secshm_object *obj = dummy(), *out;
+	struct handle_table t;
+
+	handle_table_init(&t, 4, 0);
+	for (int i = 0; i < ROUNDS; i++) {
+		assert_int_equal(handle_insert(&t, secshm_object_get(obj), 0, &seen[i]), 0);
+		assert_int_equal(handle_remove(&t, seen[i], &out), 0);
+		secshm_object_put(out);
+	}
+	qsort(seen, ROUNDS, sizeof(*seen), cmp_u32);
+	for (int i = 1; i < ROUNDS; i++)
+		assert_int_not_equal(seen[i], seen[i - 1]);
+	assert_true(t.size > 16);	/* slots were retired, new ones made */
+	secshm_object_put(obj);
+	handle_table_release(&t);
+	free(seen);
+	destroyed = 0;
+}
+
 /* SPEC: H6 — server handles carry the top bit; each table refuses the other's. */
 static void test_server_bit_separates_tables(void **state)
 {
@@ -142,6 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup_rejects_non_handles),
 		cmocka_unit_test(test_stale_handle_misses_reused_slot),
+		cmocka_unit_test(test_values_never_repeat),
 		cmocka_unit_test(test_server_bit_separates_tables),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_release_drops_references),
