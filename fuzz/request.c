@@ -389,7 +389,9 @@ static void check_reply(const uint8_t *data, size_t size, size_t out, int rfd)
 	} else if (req.opcode != SECSHM_OP_LIST) {
 		CHECK(out == sizeof(rep) + args_size);
 	}
-	if (rfd >= 0) {
+	if (rfd >= 0 && req.opcode == SECSHM_OP_RING) {
+		CHECK(fcntl(rfd, F_GETFL) >= 0);	/* the ring's doorbell */
+	} else if (rfd >= 0) {
 		struct secshm_map_args m;
 		int fl = fcntl(rfd, F_GETFL);
 
