@@ -6,7 +6,7 @@ DESTDIR ?=
 P := $(DESTDIR)$(PREFIX)
 SUBST = sed 's|@PREFIX@|$(PREFIX)|g'
 
-install: all
+install: all $(KMOD_STAGE)
 	install -d $(P)/lib/pkgconfig $(P)/include/uapi $(P)/bin $(P)/sbin \
 		$(P)/lib/systemd/system $(P)/share/doc/secshm
 	install -m 0644 $(B)/lib/libsecshm.a $(B)/lib/libsecshm-server.a $(P)/lib/
@@ -22,11 +22,9 @@ install: all
 	install -m 0755 $(B)/bin/secshmd $(P)/sbin/
 	$(SUBST) data/secshmd.service.in > $(P)/lib/systemd/system/secshmd.service
 	install -m 0644 README.md docs/protocol.md $(P)/share/doc/secshm/
-	if [ -d kmod ]; then \
-		install -d $(DESTDIR)/usr/src/secshm-0.1/uapi && \
-		install -m 0644 kmod/*.c kmod/*.h kmod/Kbuild kmod/dkms.conf \
-			$(DESTDIR)/usr/src/secshm-0.1/ 2>/dev/null; \
-		install -m 0644 include/uapi/secshm.h $(DESTDIR)/usr/src/secshm-0.1/uapi/; \
-	fi
+	install -d $(DESTDIR)/usr/src/secshm-0.1/include/uapi
+	install -m 0644 $(addprefix $(KMOD_B)/,$(KMOD_FILES)) $(DESTDIR)/usr/src/secshm-0.1/
+	install -m 0644 $(KMOD_B)/include/uapi/secshm.h $(DESTDIR)/usr/src/secshm-0.1/include/uapi/
+	install -m 0644 $(KMOD_B)/include/example.h $(DESTDIR)/usr/src/secshm-0.1/include/
 
 .PHONY: install

@@ -136,8 +136,10 @@ struct secshm_ace {
  * Mode bits as for files, read and write only (0666 at most): r grants
  * QUERY | MAP_READ | DUPLICATE, w grants MAP_WRITE. The owner also holds
  * QUERY | DUPLICATE | DELETE. Granted rights are the union of every class and
- * entry that matches the caller. An all-zero descriptor means owner read and
- * write (0600).
+ * entry that matches the caller. A caller with uid 0 (for the module:
+ * CAP_DAC_OVERRIDE) holds every right, as root does over files; server-
+ * private and trusted-only sections still refuse it. An all-zero descriptor
+ * means owner read and write (0600).
  */
 struct secshm_sd {
 	__u32 owner;		/* uid, or SECSHM_ID_CALLER */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Device backend: the kernel module at /dev/secshm. Each request is the
- * opcode's ioctl on the connection's descriptor; a handle is itself a
- * descriptor, so MAP is mmap(2) on it and CLOSE is close(2).
+ * opcode's ioctl on the connection's descriptor. A handle is itself a
+ * descriptor (never 0): MAP is mmap(2) on it once the module has said it is
+ * a section handle of this client, and CLOSE is the CLOSE ioctl, which
+ * refuses any other descriptor.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,52 +32,29 @@ static int device_open(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-static uint32_t *new_handle(enum secshm_op op, void *args)
+static int device_ioctl_op(struct secshm *s, enum secshm_op op, void *args)
 {
-	switch (op) {
-	case SECSHM_OP_CREATE:
-		return &((struct secshm_create_args *)args)->handle;
-	case SECSHM_OP_OPEN:
-		return &((struct secshm_open_args *)args)->handle;
-	case SECSHM_OP_DUPLICATE:
-		return &((struct secshm_dup_args *)args)->new_handle;
-	default:
-		return NULL;
-	}
-}
+	int ret;
 
-/*
- * The module installs a handle at the lowest free descriptor, which is 0
- * when stdin is closed; the ABI promises 0 is never a handle, so move it.
- */
-static int avoid_handle_zero(uint32_t *handle)
-{
-	int cmd, fd, err;
-
-	if (!handle || *handle != 0)
-		return 0;
-	cmd = fcntl(0, F_GETFD) & FD_CLOEXEC ? F_DUPFD_CLOEXEC : F_DUPFD;
-	fd = fcntl(0, cmd, 1);
-	err = fd < 0 ? -errno : 0;
-	close(0);
-	if (err)
-		return err;
-	*handle = (uint32_t)fd;
-	return 0;
+	do
+		ret = ioctl(s->fd, device_ioctl[op], args);
+	while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : ret;
 }
 
 static int device_transact(struct secshm *s, enum secshm_op op, void *args, size_t size,
 			   struct secshm__tail *tail)
 {
-	int ret, err;
+	return device_ioctl_op(s, op, args);
+}
 
-	do
-		ret = ioctl(s->fd, device_ioctl[op], args);
-	while (ret < 0 && errno == EINTR);
-	if (ret < 0)
-		return -errno;
-	err = avoid_handle_zero(new_handle(op, args));
-	return err ? err : ret;
+/* mmap(2) would reach any descriptor's own driver: ask the module first. */
+static int device_check_section(struct secshm *s, uint32_t handle)
+{
+	struct secshm_query_args q = { .size = sizeof(q), .handle = handle };
+	int ret = device_ioctl_op(s, SECSHM_OP_QUERY, &q);
+
+	return ret == -EACCES ? 0 : ret;	/* a section handle without QUERY */
 }
 
 static int device_map(struct secshm *s, const struct secshm_map_args *args,
@@ -83,9 +62,13 @@ static int device_map(struct secshm *s, const struct secshm_map_args *args,
 {
 	int prot = PROT_READ | (args->prot & SECSHM_PROT_WRITE ? PROT_WRITE : 0);
 	void *addr;
+	int ret;
 
-	if (args->handle > INT_MAX)
+	if (args->handle == SECSHM_HANDLE_NONE || args->handle > INT_MAX)
 		return -EBADF;
+	ret = device_check_section(s, args->handle);
+	if (ret < 0)
+		return ret;
 	addr = mmap(NULL, args->length, prot, MAP_SHARED, (int)args->handle,
 		    (off_t)args->offset);
 	if (addr == MAP_FAILED)
@@ -94,17 +77,11 @@ static int device_map(struct secshm *s, const struct secshm_map_args *args,
 	return 0;
 }
 
-/*
- * close(2) cannot tell a handle from any other descriptor; at least a bad
- * value must not close the connection itself.
- */
 static int device_close(struct secshm *s, uint32_t handle)
 {
-	if (handle == SECSHM_HANDLE_NONE || handle > INT_MAX || (int)handle == s->fd)
-		return -EBADF;
-	if (close((int)handle) < 0 && errno != EINTR)
-		return -errno;
-	return 0;
+	struct secshm_handle_args a = { .size = sizeof(a), .handle = handle };
+
+	return device_ioctl_op(s, SECSHM_OP_CLOSE, &a);
 }
 
 /* The module serves CALL by ioctl; it has no ring path. */

@@ -126,9 +126,16 @@ bool harness_check_fill(const void *p, size_t len, uint32_t seed);
 
 /*
  * Whether fd value v may be given to the server as a forged handle on the
- * device (it is not one of this process's descriptors of /dev/secshm).
+ * device: it is not an open descriptor of this process at all.
  */
 bool harness_forgeable(uint32_t v);
+
+/*
+ * Whether v is an open descriptor of this process. On the device a handle
+ * is a descriptor and secshm_close is close(2): it cannot refuse closing
+ * another open descriptor, so tests only ask it to close values that are not.
+ */
+bool harness_is_open_fd(uint32_t v);
 
 /*
  * Raw socket client (socket backend only), for what libsecshm hides: view

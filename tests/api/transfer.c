@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Passing a section to another process (H7) through the daemon: export a
- * one-use token with equal or lesser access, import it as another uid.
+ * Passing a section to another process (H7): export a one-use token with
+ * equal or lesser access, import it as another uid.
  */
 #include <errno.h>
 #include <string.h>
@@ -85,6 +85,9 @@ static void test_export_refused(void **state)
 	assert_status(secshm_import(s2, &forged, &h), -EBADF);
 	/* A token dies with its exporter's connection. */
 	assert_ok(secshm_export(s, ro, SECSHM_GENERIC_READ, &token));
+	assert_ok(secshm_close(s, nodup));
+	assert_ok(secshm_close(s, ro));
+	assert_ok(secshm_close(s, h));
 	secshm_disconnect(s);
 	assert_int_equal(harness_as_nobody(import_fails, &token), 0);
 	secshm_disconnect(s2);

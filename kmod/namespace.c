@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The namespace: name -> section. A section is linked while it lives (and,
+ * if permanent, the namespace holds a reference until UNLINK). Lookups only
+ * take sections whose reference count is not already zero.
+ *
+ * Lock order: mmap_lock -> secshm_names_lock (a view's close may free a
+ * section). Nothing that can fault on user memory runs under the lock.
+ */
+#include <linux/hashtable.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/stringhash.h>
+
+#include "secshm_internal.h"
+
+/* Guards secshm_names, every section's name fields and secshm_names_count. */
+DEFINE_MUTEX(secshm_names_lock);
+static DEFINE_HASHTABLE(secshm_names, 8);
+static unsigned int secshm_names_count;
+
+/* ASCII only: the kernel's isalnum() also takes Latin-1 letters. */
+static bool secshm_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+static bool secshm_name_dots(const char *comp, u32 len)
+{
+	return (len == 1 && comp[0] == '.') ||
+	       (len == 2 && comp[0] == '.' && comp[1] == '.');
+}
+
+/* 1..SECSHM_NAME_MAX bytes of [A-Za-z0-9._-] components joined by '/'. */
+int secshm_name_check(const char *name, u32 len)
+{
+	u32 i, start = 0;
+
+	if (!len)
+		return -EINVAL;
+	if (len > SECSHM_NAME_MAX)
+		return -ENAMETOOLONG;
+	for (i = 0; i <= len; i++) {
+		if (i < len && name[i] != '/') {
+			if (!secshm_name_char(name[i]))
+				return -EINVAL;
+			continue;
+		}
+		if (i == start || secshm_name_dots(name + start, i - start))
+			return -EINVAL;
+		start = i + 1;
+	}
+	return 0;
+}
+
+static u32 secshm_name_hash(const char *name, u32 len)
+{
+	return full_name_hash(NULL, name, len);
+}
+
+/* Under secshm_names_lock: the live section of that name, referenced. */
+static struct secshm_section *secshm_name_find(const char *name, u32 len)
+{
+	struct secshm_section *sec;
+
+	hash_for_each_possible(secshm_names, sec, name_node,
+			       secshm_name_hash(name, len)) {
+		if (sec->name_len == len && !memcmp(sec->name, name, len) &&
+		    kref_get_unless_zero(&sec->ref))
+			return sec;
+	}
+	return NULL;
+}
+
+struct secshm_section *secshm_name_lookup(const char *name, u32 len)
+{
+	struct secshm_section *sec;
+
+	mutex_lock(&secshm_names_lock);
+	sec = secshm_name_find(name, len);
+	mutex_unlock(&secshm_names_lock);
+	return sec;
+}
+
+/*
+ * Link @sec under @name unless a live section has it; then *@existing is
+ * that section, referenced, and @sec is untouched.
+ */
+int secshm_name_link(struct secshm_section *sec, const char *name, u32 len,
+		     struct secshm_section **existing)
+{
+	char *copy;
+
+	copy = kmemdup(name, len, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+
+	mutex_lock(&secshm_names_lock);
+	*existing = secshm_name_find(name, len);
+	if (*existing) {
+		mutex_unlock(&secshm_names_lock);
+		kfree(copy);
+		return 0;
+	}
+	sec->name = copy;
+	sec->name_len = len;
+	sec->linked = true;
+	if (sec->permanent) {
+		kref_get(&sec->ref);
+		sec->flags |= SECSHM_SECTION_PERMANENT;
+	}
+	hash_add(secshm_names, &sec->name_node, secshm_name_hash(name, len));
+	secshm_names_count++;
+	mutex_unlock(&secshm_names_lock);
+	return 0;
+}
+
+/* Remove the name, and the reference a permanent name holds. */
+void secshm_name_unlink(struct secshm_section *sec)
+{
+	bool permanent;
+
+	mutex_lock(&secshm_names_lock);
+	if (!sec->linked) {
+		mutex_unlock(&secshm_names_lock);
+		return;
+	}
+	hash_del(&sec->name_node);
+	secshm_names_count--;
+	sec->linked = false;
+	sec->flags |= SECSHM_SECTION_UNLINKED;
+	permanent = sec->permanent;
+	sec->permanent = false;
+	mutex_unlock(&secshm_names_lock);
+
+	if (permanent)
+		secshm_section_release(sec);
+}
+
+/* Called by the section's release with the lock held. */
+void secshm_name_drop(struct secshm_section *sec)
+{
+	if (sec->linked) {
+		hash_del(&sec->name_node);
+		secshm_names_count--;
+		sec->linked = false;
+	}
+}
+
+static int secshm_by_id(const void *a, const void *b)
+{
+	const struct secshm_section *x = *(struct secshm_section * const *)a;
+	const struct secshm_section *y = *(struct secshm_section * const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Every section the caller may query, referenced and in id order (a stable
+ * order for paging), in *@out; the caller releases each and kvfrees @out.
+ */
+int secshm_name_list(struct secshm_section ***out, u32 *count)
+{
+	struct secshm_section **secs;
+	struct secshm_section *sec;
+	unsigned int bkt;
+	u32 n = 0;
+
+	mutex_lock(&secshm_names_lock);
+	secs = kvmalloc_array(secshm_names_count ?: 1, sizeof(*secs), GFP_KERNEL);
+	if (!secs) {
+		mutex_unlock(&secshm_names_lock);
+		return -ENOMEM;
+	}
+	hash_for_each(secshm_names, bkt, sec, name_node) {
+		if (secshm_visible(sec) && kref_get_unless_zero(&sec->ref))
+			secs[n++] = sec;
+	}
+	mutex_unlock(&secshm_names_lock);
+
+	sort(secs, n, sizeof(*secs), secshm_by_id, NULL);
+	*out = secs;
+	*count = n;
+	return 0;
+}

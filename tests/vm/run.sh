@@ -1,0 +1,106 @@
+#!/bin/sh
+# Usage: tests/vm/run.sh KVER KMOD_DIR TEST_BIN...
+#
+# Boot /boot/vmlinuz-KVER under QEMU (TCG) with an initramfs holding
+# busybox, the modules from KMOD_DIR, the test binaries and their shared
+# libraries; tests/vm/init loads the modules, runs each binary with
+# SECSHM_ADDRESS=/dev/secshm and unloads. Fails on a failing test, a
+# BUG/WARNING/Oops/leak/slub report in the kernel log, a module that does
+# not unload, or a timeout. SECSHM_VM_TIMEOUT (seconds) bounds the run;
+# SECSHM_VM_KEEP=1 keeps the work directory.
+set -eu
+kver=$1 kmod=$2
+shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+timeout_s=${SECSHM_VM_TIMEOUT:-900}
+kernel=/boot/vmlinuz-$kver
+
+for f in "$kernel" "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" /bin/busybox; do
+	[ -r "$f" ] || { echo "vm: missing $f" >&2; exit 1; }
+done
+command -v qemu-system-x86_64 >/dev/null || { echo "vm: qemu-system-x86_64 not installed" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/secshm-vm.XXXXXX)
+[ "${SECSHM_VM_KEEP:-}" = 1 ] || trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/etc" \
+	 "$root/modules" "$root/tests"
+cp /bin/busybox "$root/bin/busybox"
+cp "$here/init" "$root/init"
+chmod 755 "$root/init"
+cp "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" "$root/modules/"
+printf 'root:x:0:0:root:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
+	>"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+
+# Quotas as tests/common/harness.h starts secshmd with; gid 0 is trusted.
+cat >"$root/etc/secshm-vm.conf" <<'EOF'
+SECSHM_PARAMS="max_handles=64 max_views=64 max_sections=32 max_bytes=67108864 trusted_gid=0"
+export SECSHM_TEST_MAX_HANDLES=64 SECSHM_TEST_MAX_VIEWS=64
+export SECSHM_TEST_MAX_SECTIONS=32 SECSHM_TEST_MAX_BYTES=67108864
+SECSHM_TEST_TIMEOUT=300
+EOF
+
+: >"$root/tests/list"
+for t in "$@"; do
+	rel=$(basename "$(dirname "$t")")/$(basename "$t")
+	mkdir -p "$root/tests/$(dirname "$rel")"
+	cp "$t" "$root/tests/$rel"
+	echo "$rel" >>"$root/tests/list"
+	ldd "$t" 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' |
+	while read -r lib; do
+		[ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
+	done
+done
+
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initrd.gz"
+
+log=$work/console.log
+echo "vm: booting $kernel with $# test binaries (timeout ${timeout_s}s)"
+set +e
+timeout "$timeout_s" qemu-system-x86_64 -accel tcg -m 1G -smp 2 -nographic -no-reboot \
+	-kernel "$kernel" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 slub_debug=FZPU panic_on_warn=1 panic=-1 oops=panic quiet" \
+	</dev/null >"$log" 2>&1
+qrc=$?
+set -e
+
+# The tests' output: everything before the kernel log dump.
+sed -n '/SECSHM-VM: boot/,/SECSHM-VM: DMESG-BEGIN/p' "$log" | grep -v 'SECSHM-VM: DMESG-BEGIN' | tr -d '\r'
+
+fail=""
+[ $qrc -eq 124 ] && fail="$fail timeout"
+grep -q 'SECSHM-VM: DONE' "$log" || fail="$fail no-clean-poweroff"
+grep -q 'SECSHM-VM: LOAD ok' "$log" || fail="$fail load"
+grep -q 'SECSHM-VM: UNLOAD ok' "$log" || fail="$fail unload"
+bad_tests=$(tr -d '\r' <"$log" | awk '/^SECSHM-VM: RC / && $4 != 0 { print $3 }')
+[ -n "$bad_tests" ] && fail="$fail tests($(echo $bad_tests))"
+ran=$(grep -c '^SECSHM-VM: RC ' "$log" || true)
+# The test cases' own tally, as the host's scripts/run-tests.sh prints it.
+cases_passed=$(tr -d '\r' <"$log" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+cases_failed=$(tr -d '\r' <"$log" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+[ "$ran" -eq $# ] || fail="$fail ran-$ran-of-$#"
+
+# Anything the kernel logged that means a bug (the command line names the
+# options); a panic leaves no DONE marker and fails above.
+kbad=$(tr -d '\r' <"$log" | sed -n '/SECSHM-VM: DMESG-BEGIN/,/SECSHM-VM: DMESG-END/p' |
+	grep -v 'Kernel command line' | grep -E \
+	'BUG[: ]|WARNING:|Oops|Call Trace|general protection|Kernel panic|KASAN|UBSAN|kmemleak:|leak|Poison overwritten|Redzone|Object padding|INFO: task .* blocked|slab error|refcount_t:' |
+	grep -v 'SECSHM-VM:' || true)
+kleak=$(sed -n '/SECSHM-VM: KMEMLEAK-BEGIN/,/SECSHM-VM: KMEMLEAK-END/p' "$log" | grep -v 'SECSHM-VM:' || true)
+if [ -n "$kbad" ] || [ -n "$kleak" ]; then
+	fail="$fail kernel-log"
+	echo "--- kernel reported:"
+	printf '%s\n%s\n' "$kbad" "$kleak"
+fi
+
+if [ -n "$fail" ]; then
+	echo "--- console log ($log):"
+	tr -d '\r' <"$log" | tail -n 200
+	echo "vm-check: FAILED:$fail"
+	echo "vm: $cases_passed passed, $((cases_failed > 0 ? cases_failed : 1)) failed"
+	trap - EXIT
+	exit 1
+fi
+echo "vm-check: passed ($ran test binaries, modules unloaded, kernel log clean)"
+echo "vm: $cases_passed passed, $cases_failed failed"
