@@ -76,7 +76,7 @@ $(B)/bin/secshm-example-client: $(B)/obj/examples/checksum-client.o $(B)/lib/lib
 include mk/tests.mk
 include mk/install.mk
 include mk/fuzz.mk
--include mk/bench.mk
+include mk/bench.mk
 include mk/kmod.mk
 
 demo: all
