@@ -340,17 +340,19 @@ struct secshm_msg {
  * per batch, clamps what it implies to the ring size and masks every index
  * with its own copy of the size: a lying peer only hurts its own traffic.
  * A consumer about to sleep sets SECSHM_RING_NEED_WAKEUP; a producer that
- * sees it after publishing rings the consumer's doorbell.
+ * sees it after publishing rings the consumer's doorbell. The flag has a
+ * cache line of its own: the producer reads it after every publish, and it
+ * changes only when the consumer sleeps or wakes.
  */
 #define SECSHM_RING_NEED_WAKEUP	(1U << 0)
 
 struct secshm_ring_ctl {
 	__u32 head;		/* consumer: entries consumed */
-	__u32 consumer_flags;	/* SECSHM_RING_NEED_WAKEUP */
-	__u32 consumer_pad[14];
+	__u32 consumer_pad[15];
+	__u32 consumer_flags;	/* consumer: SECSHM_RING_NEED_WAKEUP */
+	__u32 flags_pad[15];
 	__u32 tail;		/* producer: entries published */
-	__u32 producer_flags;
-	__u32 producer_pad[14];
+	__u32 producer_pad[15];
 };
 
 /*

@@ -17,6 +17,8 @@
 #include "client.h"
 #include "secshm-ring.h"
 
+#define SPIN_CHECK 256
+
 struct secshm_ring {
 	struct secshm *s;
 	uint32_t handle;
@@ -152,20 +154,18 @@ int secshm_ring_wait(struct secshm_ring *r, struct secshm_cqe *cqe, uint64_t spi
 		     int timeout_ms)
 {
 	uint64_t deadline = 0;
+	uint32_t spins = 0;
 	int err;
 
 	for (;;) {
 		if (!take(r, cqe))
 			return 0;
-		if (spin_ns) {
-			uint64_t t = now_ns();
-
+		/* The clock is read once per SPIN_CHECK turns, not on each. */
+		if (spin_ns && (++spins % SPIN_CHECK || !deadline || now_ns() < deadline)) {
 			if (!deadline)
-				deadline = t + spin_ns;
-			if (t < deadline) {
-				__builtin_ia32_pause();
-				continue;
-			}
+				deadline = now_ns() + spin_ns;
+			__builtin_ia32_pause();
+			continue;
 		}
 		if (!timeout_ms)
 			return -EAGAIN;

@@ -25,6 +25,7 @@
 #define SQ_CTL		0
 #define CQ_CTL		sizeof(struct secshm_ring_ctl)
 #define SQES		(2 * sizeof(struct secshm_ring_ctl))
+#define SPIN_CHECK	256	/* spins between clock reads */
 
 struct ring {
 	struct watch watch;
@@ -81,12 +82,14 @@ static uint32_t ring_drain(struct ring *ring, uint32_t budget, bool *cq_full)
 			break;
 		}
 		memcpy(&sqe, shared, sizeof(sqe));	/* captured once */
-		secshm_spsc_release(&ring->sq, 1);
+		ring->sq.own++;		/* the slot is ours to hand back; published below */
 		ring_request(ring->client, &sqe, &cqe);
 		memcpy(slot, &cqe, sizeof(cqe));
 		secshm_spsc_commit(&ring->cq, 1);
 		done++;
 	}
+	if (done)
+		secshm_spsc_release(&ring->sq, 0);
 	if (done && secshm_spsc_needs_wakeup(&ring->cq))
 		syscall(SYS_futex, &ring->cq.ctl->tail, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	return done;
@@ -122,7 +125,7 @@ void ring_service(struct watch *w)
 {
 	struct ring *ring = container_of(w, struct ring, watch);
 	uint64_t poll = ring->client->srv->ring_poll_ns, deadline = 0, count;
-	uint32_t budget = 4 * (ring->sq.mask + 1);
+	uint32_t budget = 4 * (ring->sq.mask + 1), spins = 0;
 	bool cq_full;
 
 	while (read(ring->doorbell, &count, sizeof(count)) > 0)
@@ -145,15 +148,11 @@ void ring_service(struct watch *w)
 				return;
 			continue;
 		}
-		if (poll) {
-			uint64_t t = now_ns();
-
+		if (poll && (++spins % SPIN_CHECK || !deadline || now_ns() < deadline)) {
 			if (!deadline)
-				deadline = t + poll;
-			if (t < deadline) {
-				__builtin_ia32_pause();
-				continue;
-			}
+				deadline = now_ns() + poll;
+			__builtin_ia32_pause();
+			continue;
 		}
 		if (secshm_spsc_prepare_sleep(&ring->sq))
 			return;
