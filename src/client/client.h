@@ -53,6 +53,11 @@ struct secshm__ops {
 	int (*map)(struct secshm *s, const struct secshm_map_args *args,
 		   struct secshm__view *view);
 	int (*close)(struct secshm *s, uint32_t handle);
+	/*
+	 * Close a view handle without waiting for the answer (socket only): the
+	 * server handles it before this connection's next request.
+	 */
+	int (*close_view)(struct secshm *s, uint32_t handle);
 	/* RING: the section's layout in args, the server's doorbell in *doorbell. */
 	int (*ring)(struct secshm *s, struct secshm_ring_args *args, int *doorbell);
 };
@@ -61,6 +66,7 @@ struct secshm {
 	const struct secshm__ops *ops;
 	int fd;
 	uint64_t cookie;	/* socket: last request's */
+	uint32_t unread;	/* socket: replies to pipelined requests not yet read */
 	size_t page_size;
 	struct secshm__view *views;
 	size_t nviews;

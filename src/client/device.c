@@ -96,5 +96,6 @@ const struct secshm__ops secshm__device_ops = {
 	.transact = device_transact,
 	.map = device_map,
 	.ring = device_ring,
+	.close_view = device_close,
 	.close = device_close,
 };

@@ -95,5 +95,5 @@ int secshm_unmap(struct secshm *s, void *addr)
 	*v = s->views[--s->nviews];
 	if (handle == SECSHM_HANDLE_NONE)
 		return 0;
-	return s->ops->close(s, handle);
+	return s->ops->close_view(s, handle);
 }

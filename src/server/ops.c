@@ -10,26 +10,27 @@
 #include <unistd.h>
 #include "internal.h"
 
+/* A buffer equal to itself shifted by one byte is all its first byte. */
 static bool all_zero(const void *p, size_t len)
 {
 	const unsigned char *b = p;
 
-	for (size_t i = 0; i < len; i++)
-		if (b[i])
-			return false;
-	return true;
+	return !len || (!b[0] && !memcmp(b, b + 1, len - 1));
 }
 
-/* The name in a request: name_len bytes, the rest of the array zero. */
+/*
+ * The name in a request: name_len bytes without a NUL, the rest of the
+ * array zero. The characters are checked where the name is looked up.
+ */
 static int request_name(const char *raw, uint32_t len, char name[SECSHM_NAME_MAX + 1])
 {
 	if (len > SECSHM_NAME_MAX)
 		return -ENAMETOOLONG;
-	if (!all_zero(raw + len, SECSHM_NAME_MAX + 1 - len))
+	if (!len || memchr(raw, 0, len) || !all_zero(raw + len, SECSHM_NAME_MAX + 1 - len))
 		return -EINVAL;
 	memcpy(name, raw, len);
 	name[len] = '\0';
-	return name_validate(name, len);
+	return 0;
 }
 
 static int op_create(struct secshm_client *c, void *args, struct reply *r)
