@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * B4, open + map + unmap + close of an existing named section through
- * secshmd (four requests: OPEN, MAP with a descriptor back, the client's own
- * mmap and munmap, CLOSE of the view, CLOSE of the section) against raw
+ * secshmd (three round trips: OPEN, MAP with a descriptor back, the client's
+ * own mmap and munmap, then CLOSE of the section, with the view's CLOSE sent
+ * ahead of it without waiting) against raw
  * memfd_create + ftruncate + mmap + munmap + close of the same size in one
  * process. Pinned (bench and daemon on CPU 0) and unpinned.
  */
@@ -124,8 +125,8 @@ static const struct bench_row rows[] = {
 	  NULL, 0, 0, BENCH_US, raw, 0, false, NULL },
 	{ "b4.secshm.unpinned", "B4", "UNPINNED secshm open+map+unmap+close (secshmd)",
 	  "b4.raw.unpinned", 0, 1.2, BENCH_US, ours, 0, false,
-	  "B4: 64 KiB section; secshm's cycle is four requests (OPEN, MAP + SCM_RIGHTS, "
-	  "CLOSE view, CLOSE section) plus the client's own mmap/munmap" },
+	  "B4: 64 KiB section; secshm's cycle is three round trips (OPEN, MAP + SCM_RIGHTS, "
+	  "CLOSE section; the view's CLOSE is pipelined) plus the client's own mmap/munmap" },
 };
 
 static const struct bench_group b4 = {
