@@ -10,9 +10,10 @@
  * such sections run under a guard (as wl_shm's begin/end_access) whose
  * SIGBUS handler abandons the copy, which then fails with -EFAULT. The
  * guard is a sigsetjmp that saves no signal mask and two thread-local
- * stores, no system call; pread/pwrite on the server's descriptor, the
- * other known answer, would cost one per capture and a copy through the
- * kernel.
+ * stores, no system call. Measured against pread on the server's
+ * descriptor, the other known answer (the README's machine): a 64-byte
+ * capture costs 5.3 ns guarded, 1.8 ns unguarded, 155 ns by pread; 64 KiB
+ * costs 1.39 us guarded and 1.76-1.94 us by pread.
  */
 #include <errno.h>
 #include <pthread.h>
