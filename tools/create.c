@@ -16,6 +16,8 @@ static const char usage[] =
 	"Options:\n"
 	"  -m, --mode MODE     octal read/write bits, at most 0666 (default 0600)\n"
 	"  -t, --trusted-only  only clients on the server's trust list may open it\n"
+	"  -p, --pinned        lock its pages in memory (trusted or root callers only,\n"
+	"                      within the server's pinned-bytes quota); default pageable\n"
 	"  -A, --access R      rights to ask for on the creating handle: r, rw or\n"
 	"                      all (default: query only; it closes on exit)\n"
 	"  -v, --verbose       print the handle the section was created with\n"
@@ -24,6 +26,7 @@ static const char usage[] =
 static const struct option opts[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "trusted-only", no_argument, NULL, 't' },
+	{ "pinned", no_argument, NULL, 'p' },
 	{ "access", required_argument, NULL, 'A' },
 	{ "verbose", no_argument, NULL, 'v' },
 	CLI_COMMON_LONG,
@@ -72,13 +75,16 @@ static int parse_opts(int argc, char **argv, struct create_opts *o)
 {
 	int c, err = 0;
 
-	while (!err && (c = getopt_long(argc, argv, ":m:tA:v" CLI_COMMON_OPTS, opts, NULL)) != -1) {
+	while (!err && (c = getopt_long(argc, argv, ":m:tpA:v" CLI_COMMON_OPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			err = parse_mode(optarg, &o->mode);
 			break;
 		case 't':
 			o->flags |= SECSHM_SECTION_TRUSTED_ONLY;
+			break;
+		case 'p':
+			o->flags |= SECSHM_SECTION_PINNED;
 			break;
 		case 'A':
 			err = parse_access(optarg, &o->access);
