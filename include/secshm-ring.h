@@ -92,11 +92,23 @@ static inline void *secshm_spsc_peek(struct secshm_spsc *r)
 	return secshm_spsc_ready(r) ? secshm_spsc_slot(r, r->own) : NULL;
 }
 
-/* Consumer: hand n entries back to the producer. */
-static inline void secshm_spsc_release(struct secshm_spsc *r, uint32_t n)
+/* Consumer: done with n entries; the producer learns it at the next publish. */
+static inline void secshm_spsc_consume(struct secshm_spsc *r, uint32_t n)
 {
 	r->own += n;
+}
+
+/* Consumer: hand every consumed entry back to the producer. */
+static inline void secshm_spsc_publish(struct secshm_spsc *r)
+{
 	__atomic_store_n(&r->ctl->head, r->own, __ATOMIC_RELEASE);
+}
+
+/* Consumer: consume n entries and hand them back at once. */
+static inline void secshm_spsc_release(struct secshm_spsc *r, uint32_t n)
+{
+	secshm_spsc_consume(r, n);
+	secshm_spsc_publish(r);
 }
 
 /*

@@ -19,14 +19,6 @@ _Static_assert(sizeof(struct secshm_msg) + sizeof(struct secshm_list_args) +
 	       SECSHM_LIST_MAX * sizeof(struct secshm_section_info) <= SERVER_TX_MAX,
 	       "SERVER_TX_MAX too small for LIST");
 
-static bool all_zero(const unsigned char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
 static int decode_header(const struct secshm_msg *hdr, size_t len, bool truncated)
 {
 	if (len < sizeof(*hdr) || len > SECSHM_MSG_MAX || truncated || hdr->size != len)
@@ -101,7 +93,7 @@ static int run(struct secshm_client *c, uint16_t opcode, const unsigned char *pa
 size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, int *fds,
 			int nfds, bool truncated, void *reply, size_t reply_cap, int *reply_fd)
 {
-	unsigned char args[ARGS_MAX] __attribute__((aligned(8))) = { 0 };
+	unsigned char args[ARGS_MAX] __attribute__((aligned(8)));	/* filled by decode_args */
 	struct secshm_msg hdr = { 0 }, *rh = reply;
 	size_t args_size = 0, out = sizeof(*rh);
 	struct reply r = { .in_fd = nfds ? fds[0] : -1, .args = args, .fd = -1 };

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
+#include <string.h>
 #include "secshm-server.h"
 #include "secshm-ring.h"
 #include "list.h"
@@ -92,8 +93,18 @@ struct handle_entry *handle_lookup(const struct handle_table *t, uint32_t handle
 /* Remove a handle; *obj receives the reference the table held. */
 int handle_remove(struct handle_table *t, uint32_t handle, struct secshm_object **obj);
 
+/* A buffer equal to itself shifted by one byte is all its first byte. */
+static inline bool all_zero(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+
+	return !len || (!b[0] && !memcmp(b, b + 1, len - 1));
+}
+
 /* ---- security.c ---- */
 uint32_t secshm_map_generic(uint32_t access);
+/* Requested rights as specific rights: -EINVAL if none or unknown bits. */
+int access_want(uint32_t access, uint32_t *want);
 int sd_resolve(const struct secshm_sd *in, const struct secshm_cred *creator,
 	       struct secshm_sd *out);
 uint32_t sd_allowed(const struct secshm_sd *sd, const struct secshm_cred *cred);

@@ -10,14 +10,6 @@
 #include <unistd.h>
 #include "internal.h"
 
-/* A buffer equal to itself shifted by one byte is all its first byte. */
-static bool all_zero(const void *p, size_t len)
-{
-	const unsigned char *b = p;
-
-	return !len || (!b[0] && !memcmp(b, b + 1, len - 1));
-}
-
 /*
  * The name in a request: name_len bytes without a NUL, the rest of the
  * array zero. The characters are checked where the name is looked up.
@@ -125,14 +117,14 @@ static int op_duplicate(struct secshm_client *c, void *args, struct reply *r)
 	if (err)
 		return err;
 	held = handle_lookup(&c->handles, a->handle)->access;
-	want = a->flags & SECSHM_DUP_SAME_ACCESS ? held : secshm_map_generic(a->access);
-	if (!want || (want & ~SECSHM_ACCESS_SPECIFIC))
-		err = -EINVAL;
-	else if (want & ~held)
+	want = held;
+	if (!(a->flags & SECSHM_DUP_SAME_ACCESS))
+		err = access_want(a->access, &want);
+	if (!err && (want & ~held))
 		err = -EACCES;	/* never more than the handle carries (H7) */
-	else if (a->flags & SECSHM_DUP_EXPORT)
+	if (!err && (a->flags & SECSHM_DUP_EXPORT))
 		err = token_export(c, sec, want, &a->token);
-	else if (!(err = handle_insert(&c->handles, &sec->obj, want, &a->new_handle)))
+	else if (!err && !(err = handle_insert(&c->handles, &sec->obj, want, &a->new_handle)))
 		return 0;	/* the new handle holds our reference */
 	secshm_object_put(&sec->obj);
 	return err;

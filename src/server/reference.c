@@ -65,14 +65,15 @@ int secshm_handle_close(struct secshm_server *srv, struct secshm_client *c, uint
 int secshm_client_grant(struct secshm_server *srv, struct secshm_client *c,
 			struct secshm_object *obj, uint32_t access, uint32_t *handle)
 {
-	uint32_t want = secshm_map_generic(access);
 	struct section *sec;
+	uint32_t want;
 	int err;
 
 	if (obj->ops->type != SECSHM_TYPE_SECTION)
 		return -EMEDIUMTYPE;
-	if (!want || (want & ~SECSHM_ACCESS_SPECIFIC))
-		return -EINVAL;
+	err = access_want(access, &want);
+	if (err)
+		return err;
 	sec = to_section(obj);
 	if (sec->flags & SECSHM_SECTION_SERVER_PRIVATE)
 		return -EACCES;

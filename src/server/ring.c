@@ -82,14 +82,14 @@ static uint32_t ring_drain(struct ring *ring, uint32_t budget, bool *cq_full)
 			break;
 		}
 		memcpy(&sqe, shared, sizeof(sqe));	/* captured once */
-		ring->sq.own++;		/* the slot is ours to hand back; published below */
+		secshm_spsc_consume(&ring->sq, 1);	/* handed back once per batch */
 		ring_request(ring->client, &sqe, &cqe);
 		memcpy(slot, &cqe, sizeof(cqe));
 		secshm_spsc_commit(&ring->cq, 1);
 		done++;
 	}
 	if (done)
-		secshm_spsc_release(&ring->sq, 0);
+		secshm_spsc_publish(&ring->sq);
 	if (done && secshm_spsc_needs_wakeup(&ring->cq))
 		syscall(SYS_futex, &ring->cq.ctl->tail, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	return done;

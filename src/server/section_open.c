@@ -58,14 +58,6 @@ static int insert(const struct open_ctx *ctx, struct section *sec, uint32_t gran
 	return err;
 }
 
-static int valid_access(uint32_t access, uint32_t *granted)
-{
-	*granted = secshm_map_generic(access);
-	if (!*granted || (*granted & ~SECSHM_ACCESS_SPECIFIC))
-		return -EINVAL;
-	return 0;
-}
-
 static int open_existing(const struct open_ctx *ctx, struct section *sec, uint32_t access,
 			 uint32_t *handle)
 {
@@ -83,7 +75,7 @@ static int open_existing(const struct open_ctx *ctx, struct section *sec, uint32
 			return -EACCES;
 		err = access_check(&sec->sd, ctx->cred, access, &granted);
 	} else {
-		err = valid_access(access, &granted);
+		err = access_want(access, &granted);
 	}
 	if (err)
 		return err;
@@ -178,7 +170,7 @@ int secshm_section_create(struct secshm_server *srv, const struct secshm_object_
 			return err ? err : SECSHM_EXISTED;
 		}
 	}
-	err = valid_access(access, &granted);
+	err = access_want(access, &granted);
 	if (err)
 		return err;
 	err = sd_resolve(attr->sd, ctx.kernel ? &ctx.server_cred : &attr->client->cred, &sd);

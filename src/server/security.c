@@ -128,13 +128,20 @@ uint32_t sd_allowed(const struct secshm_sd *sd, const struct secshm_cred *cred)
 	return allowed;
 }
 
+int access_want(uint32_t access, uint32_t *want)
+{
+	*want = secshm_map_generic(access);
+	return !*want || (*want & ~SECSHM_ACCESS_SPECIFIC) ? -EINVAL : 0;
+}
+
 int access_check(const struct secshm_sd *sd, const struct secshm_cred *cred,
 		 uint32_t desired, uint32_t *granted)
 {
-	uint32_t want = secshm_map_generic(desired);
+	uint32_t want;
+	int err = access_want(desired, &want);
 
-	if (!want || (want & ~SECSHM_ACCESS_SPECIFIC))
-		return -EINVAL;
+	if (err)
+		return err;
 	if (want & ~sd_allowed(sd, cred))
 		return -EACCES;
 	*granted = want;
