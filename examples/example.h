@@ -15,9 +15,9 @@
 
 #include <linux/types.h>
 
-#define EXAMPLE_SHARED		"example/checksum"
+#define EXAMPLE_SHARED		"global/example/checksum"
 #define EXAMPLE_SHARED_SIZE	(16ULL << 20)
-#define EXAMPLE_PRIVATE		"example/private"
+#define EXAMPLE_PRIVATE		"global/example/private"
 #define EXAMPLE_PRIVATE_SIZE	(1ULL << 20)
 
 /* One READ reference, no input; output: __u64 FNV-1a 64 of the bytes. */
@@ -65,6 +65,32 @@ struct example_list_reply {
 	__u32 reserved;
 	__u64 sum;
 };
+
+/*
+ * No references; input struct example_handle_ref. The server references
+ * the handle itself, as a value that came from this client (the checked
+ * flavour, H6: a live handle of this client, a section, MAP_READ access;
+ * a server handle, another client's or a closed one is -EBADF), checks the
+ * range like a reference, and answers the __u64 FNV-1a 64 of it.
+ */
+#define EXAMPLE_OP_CHECKSUM_HANDLE	0x1004
+
+struct example_handle_ref {
+	__u32 handle;
+	__u32 reserved;
+	__u64 offset;
+	__u64 length;
+};
+
+/*
+ * No references; input: a section name (bytes, no NUL). The server creates
+ * a section of that name for itself (a server handle: an unqualified name
+ * is global), as a driver publishing a name would, then drops it again.
+ * A name a client created first is never adopted (P3): -EEXIST. A name the
+ * server already published answers SECSHM_EXISTED.
+ */
+#define EXAMPLE_OP_PUBLISH	0x1005
+#define EXAMPLE_PUBLISH_SIZE	4096
 
 #define EXAMPLE_FNV_OFFSET	0xcbf29ce484222325ULL
 #define EXAMPLE_FNV_PRIME	0x100000001b3ULL

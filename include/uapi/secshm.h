@@ -39,6 +39,8 @@
  *   -EPERM        the caller may not ask for this (pinning, setting another
  *                 owner or a group it is not in)
  *   -ENOENT       no section of that name
+ *   -EPERM        also: creating a name in the global namespace without the
+ *                 privilege to, or in another uid's namespace (N1)
  *   -EEXIST       the name exists (SECSHM_CREATE_NEW, or the server will not
  *                 adopt a client-created name)
  *   -EINVAL       bad argument: reserved field not zero, unknown flag, bad
@@ -50,10 +52,15 @@
  *                 the message, or file descriptors attached where none are
  *                 expected (they are closed)
  *   -EPROTO       unsupported ABI version
- *   -EOPNOTSUPP   unknown opcode (the device answers unknown ioctls -ENOTTY)
+ *   -EOPNOTSUPP   unknown opcode (the device answers unknown ioctls -ENOTTY),
+ *                 or a file on a filesystem that may not back a section
+ *                 (P9: FUSE, network filesystems, hugetlbfs, ...)
+ *   -EAGAIN       the file could not be opened without blocking (a lease)
  *   -E2BIG        too many references or too many inline bytes
- *   -EDQUOT       a per-client or per-owner quota is exhausted
- *   -ENOSPC       the server's global cap is exhausted
+ *   -EDQUOT       a per-client, per-uid or per-owner quota is exhausted (Q1,
+ *                 Q5), or this uid has as many connections as it may have
+ *   -ENOSPC       the server's global cap is exhausted, its descriptor table
+ *                 included (a server never answers -EMFILE or -ENFILE)
  *   -EFAULT       shared memory could not be accessed (truncated, unmapped)
  *   -ENOMEM       the server is out of memory
  */
@@ -96,17 +103,26 @@
 #define SECSHM_SECTION_SERVER_PRIVATE	(1U << 10) /* only server handles reach it (P1) */
 #define SECSHM_SECTION_FILE		(1U << 11) /* backed by a file on disk */
 #define SECSHM_SECTION_UNLINKED		(1U << 12) /* its name was removed */
+#define SECSHM_SECTION_READONLY		(1U << 13) /* no handle may ever map it */
+						   /* writable (P9: the file says so) */
 
 /* CREATE disposition flags. */
 #define SECSHM_CREATE_NEW	(1U << 16) /* fail with -EEXIST if the name exists */
 #define SECSHM_CREATE_PERMANENT	(1U << 17) /* keep a named section until unlinked */
 /*
- * Back the section with a regular file the caller opened read-write itself
- * (so the server never opens a path for a client): on the socket the
- * descriptor travels as SCM_RIGHTS with the request, on the device it is
+ * Back the section with a regular file the caller opened itself (so the
+ * server never opens a path for a client): on the socket the descriptor
+ * travels as SCM_RIGHTS with the request, on the device it is
  * create_args.fd. The section covers the whole file: length rounded up to
  * the page equals the file's size rounded up (a view is a descriptor of the
  * file itself, so a shorter section would give away the rest).
+ *
+ * The file is only as writable as a shared mapping of that descriptor by
+ * its caller could be (P9): a descriptor open read-only, a write or
+ * future-write seal, an append-only or immutable inode or a swap file make
+ * the section SECSHM_SECTION_READONLY, and asking for MAP_WRITE on it is
+ * -EACCES. Only files on filesystems that cannot stall the server may back
+ * a section (docs/file-backing.md); others are -EOPNOTSUPP.
  */
 #define SECSHM_CREATE_FILE	(1U << 18)
 #define SECSHM_CREATE_MASK	(SECSHM_SECTION_CREATE_MASK | SECSHM_CREATE_NEW | \
@@ -117,7 +133,18 @@
 /*
  * Names: 1..SECSHM_NAME_MAX bytes of [A-Za-z0-9._-] in components separated
  * by single '/'; no leading or trailing '/', no "." or ".." component.
+ *
+ * Namespaces (N1, docs/namespaces.md): "global/NAME" is the global
+ * namespace, where only privileged callers create; "user/UID/NAME" is the
+ * namespace of one uid, where only that uid creates. Anything else is
+ * unqualified: a client creates it in its own namespace and opens it from
+ * its own namespace, else from the global one; the server itself (a server
+ * handle, a kernel driver) resolves it in the global namespace. QUERY and
+ * LIST report the qualified name, which is at most SECSHM_NAME_MAX bytes.
  */
+#define SECSHM_NS_GLOBAL	"global/"
+#define SECSHM_NS_USER		"user/"
+
 
 /* Security descriptor of a named section (H3). */
 #define SECSHM_ID_CALLER	0xffffffffU	/* owner/group: the creator's */
@@ -182,7 +209,7 @@ struct secshm_ref {
 enum secshm_op {
 	SECSHM_OP_CREATE	= 1,
 	SECSHM_OP_OPEN		= 2,
-	SECSHM_OP_CLOSE		= 3,
+	SECSHM_OP_CLOSE		= 3,	/* socket only: a device handle is close(2)d */
 	SECSHM_OP_QUERY		= 4,
 	SECSHM_OP_DUPLICATE	= 5,
 	SECSHM_OP_MAP		= 6,	/* socket only: the device's handle is mmap()ed */
@@ -385,9 +412,12 @@ struct secshm_cqe {
 
 /*
  * RING: the server creates the ring section and answers with a handle to
- * it (MAP_READ | MAP_WRITE), its layout, and, as SCM_RIGHTS, an eventfd the
- * client writes to ring the server's doorbell. One per connection; it lives
- * until the connection closes.
+ * it (MAP_READ | MAP_WRITE), its layout, and, as SCM_RIGHTS, the write end
+ * of a pipe, non-blocking, that is the server's doorbell: the client writes
+ * 8 bytes (any) to ring it. The server keeps only the read end, so nothing
+ * the client does to its end reaches the server's. One per connection; it
+ * lives until the connection closes; closing every copy of the write end
+ * silences the doorbell for good.
  */
 struct secshm_ring_args {
 	__u32 size;

@@ -218,29 +218,48 @@ int harness_server_stop(void)
 	return ret;
 }
 
+static int env_u64(const char *name, uint64_t *v)
+{
+	const char *s = getenv(name);
+
+	if (!s || !*s)
+		return -1;
+	*v = strtoull(s, NULL, 0);
+	return 0;
+}
+
 int harness_limits(struct harness_limits *l)
 {
-	const char *h, *v, *s, *b;
+	uint64_t v[9];
+	static const char *const names[9] = {
+		"SECSHM_TEST_MAX_HANDLES", "SECSHM_TEST_MAX_VIEWS", "SECSHM_TEST_MAX_SECTIONS",
+		"SECSHM_TEST_MAX_BYTES", "SECSHM_TEST_MAX_UID_CLIENTS",
+		"SECSHM_TEST_MAX_UID_SECTIONS", "SECSHM_TEST_MAX_UID_TOKENS",
+		"SECSHM_TEST_MAX_OWNER_SECTIONS", "SECSHM_TEST_MAX_UID_BYTES",
+	};
 
 	if (!g_external) {
 		if (g_kind != HARNESS_DAEMON)
 			return -1;
-		l->handles = HARNESS_MAX_HANDLES;
-		l->views = HARNESS_MAX_VIEWS;
-		l->sections = HARNESS_MAX_SECTIONS;
-		l->bytes = HARNESS_MAX_BYTES;
+		*l = (struct harness_limits){
+			.handles = HARNESS_MAX_HANDLES, .views = HARNESS_MAX_VIEWS,
+			.sections = HARNESS_MAX_SECTIONS, .bytes = HARNESS_MAX_BYTES,
+			.uid_clients = HARNESS_MAX_UID_CLIENTS,
+			.uid_sections = HARNESS_MAX_UID_SECTIONS,
+			.uid_tokens = HARNESS_MAX_UID_TOKENS,
+			.owner_sections = HARNESS_MAX_OWNER_SECTIONS,
+			.uid_bytes = HARNESS_MAX_UID_BYTES,
+		};
 		return 0;
 	}
-	h = getenv("SECSHM_TEST_MAX_HANDLES");
-	v = getenv("SECSHM_TEST_MAX_VIEWS");
-	s = getenv("SECSHM_TEST_MAX_SECTIONS");
-	b = getenv("SECSHM_TEST_MAX_BYTES");
-	if (!h || !v || !s || !b)
-		return -1;
-	l->handles = (uint32_t)strtoul(h, NULL, 0);
-	l->views = (uint32_t)strtoul(v, NULL, 0);
-	l->sections = (uint32_t)strtoul(s, NULL, 0);
-	l->bytes = strtoull(b, NULL, 0);
+	for (int i = 0; i < 9; i++)
+		if (env_u64(names[i], &v[i]))
+			return -1;
+	*l = (struct harness_limits){
+		.handles = (uint32_t)v[0], .views = (uint32_t)v[1], .sections = (uint32_t)v[2],
+		.bytes = v[3], .uid_clients = (uint32_t)v[4], .uid_sections = (uint32_t)v[5],
+		.uid_tokens = (uint32_t)v[6], .owner_sections = (uint32_t)v[7], .uid_bytes = v[8],
+	};
 	return 0;
 }
 

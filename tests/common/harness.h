@@ -35,6 +35,16 @@ enum harness_kind {
 #define HARNESS_MAX_VIEWS	48
 #define HARNESS_MAX_SECTIONS	32
 #define HARNESS_MAX_BYTES	(64ULL << 20)
+/*
+ * Per-uid limits (Q5), above the per-client ones so that one uid's second
+ * connection is what reaches them, and the per-owner limit on permanent
+ * names below the per-uid sections.
+ */
+#define HARNESS_MAX_UID_CLIENTS		100
+#define HARNESS_MAX_UID_SECTIONS	48
+#define HARNESS_MAX_UID_BYTES		(96ULL << 20)
+#define HARNESS_MAX_UID_TOKENS		100
+#define HARNESS_MAX_OWNER_SECTIONS	24
 
 #define HARNESS_NOBODY		65534
 #define HARNESS_NOGROUP		65534
@@ -66,11 +76,14 @@ size_t harness_page(void);
 
 /*
  * Quotas the server was started with, or from $SECSHM_TEST_MAX_HANDLES,
- * _SECTIONS, _BYTES, _VIEWS for an external server. -1 if unknown.
+ * _SECTIONS, _BYTES, _VIEWS, _UID_CLIENTS, _UID_SECTIONS, _UID_BYTES,
+ * _UID_TOKENS, _OWNER_SECTIONS for an external server. -1 if unknown.
  */
 struct harness_limits {
 	uint32_t handles, views, sections;
 	uint64_t bytes;
+	uint32_t uid_clients, uid_sections, uid_tokens, owner_sections;
+	uint64_t uid_bytes;
 };
 int harness_limits(struct harness_limits *l);
 
