@@ -184,20 +184,25 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "address", required_argument, NULL, 'a' },
+		{ "check-fetch", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *address = getenv("SECSHM_ADDRESS");
+	struct secshm_server_config cfg = { .check_fetch = 0 };
 	struct example *ex = calloc(1, sizeof(*ex));
 	struct sigaction sa = { .sa_handler = on_signal };
 	int opt, err;
 
-	while ((opt = getopt_long(argc, argv, "a:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "a:fh", longopts, NULL)) != -1) {
 		if (opt == 'a') {
 			address = optarg;
+		} else if (opt == 'f') {
+			cfg.check_fetch = 1;
 		} else {
-			printf("usage: %s --address PATH\n"
-			       "Serve the example sections %s and %s and the checksum opcodes.\n",
+			printf("usage: %s --address PATH [--check-fetch]\n"
+			       "Serve the example sections %s and %s and the checksum opcodes.\n"
+			       "--check-fetch fails a handler that captures the same bytes twice.\n",
 			       argv[0], EXAMPLE_SHARED, EXAMPLE_PRIVATE);
 			return opt == 'h' ? 0 : 2;
 		}
@@ -206,7 +211,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: --address is required\n", argv[0]);
 		return 2;
 	}
-	err = secshm_server_new(NULL, &the_server);
+	err = secshm_server_new(&cfg, &the_server);
 	if (!err)
 		err = example_setup(the_server, ex);
 	if (!err)

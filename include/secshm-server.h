@@ -45,7 +45,10 @@ enum secshm_mode {
 	SECSHM_TRUSTED = 2,
 };
 
-/* Quotas (Q1). Zero fields take the defaults in secshm_limits_default(). */
+/*
+ * Quotas (Q1, Q5; docs/quotas.md): per connection, per uid, server-wide.
+ * Zero fields take the defaults in secshm_limits_default().
+ */
 struct secshm_limits {
 	uint32_t client_handles;	/* handles one client may hold */
 	uint32_t client_sections;	/* sections one client created and holds */
@@ -58,6 +61,12 @@ struct secshm_limits {
 	uint32_t sections;		/* sections, server-wide */
 	uint64_t bytes;			/* section bytes, server-wide */
 	uint64_t pinned;		/* pinned bytes, server-wide */
+	uint32_t uid_clients;		/* connections of one uid */
+	uint32_t uid_sections;		/* sections one uid created, while they live */
+	uint64_t uid_bytes;		/* bytes of those */
+	uint32_t uid_tokens;		/* transfer tokens one uid has exported */
+	uint32_t uid_fds;		/* server descriptors spent on one uid */
+	uint32_t fds;			/* server descriptors in all */
 };
 
 struct secshm_server_config {
@@ -73,6 +82,25 @@ struct secshm_server_config {
 	size_t ntrusted_uids;
 	const gid_t *trusted_gids;
 	size_t ntrusted_gids;
+	/*
+	 * Who besides uid 0 and the server's own uid may create names in the
+	 * global namespace (N1, docs/namespaces.md).
+	 */
+	const uid_t *global_uids;
+	size_t nglobal_uids;
+	const gid_t *global_gids;
+	size_t nglobal_gids;
+	/*
+	 * Filesystems whose files may back sections, comma-separated as
+	 * /proc/self/mountinfo names them (P9, docs/file-backing.md); NULL: ext2,
+	 * ext3, ext4, xfs, btrfs, f2fs, tmpfs.
+	 */
+	const char *file_fs;
+	/*
+	 * Debugging (P6): fail a capture with -EIO, and say so on stderr, when a
+	 * request's handler captures bytes it already captured.
+	 */
+	int check_fetch;
 };
 
 void secshm_limits_default(struct secshm_limits *limits);

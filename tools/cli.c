@@ -62,7 +62,8 @@ int cli_bad_option(const char *cmd, int c, char **argv)
 	return cli_usage(cmd, "unknown option '%s'", opt);
 }
 
-int cli_parse_opts(const char *cmd, int argc, char **argv, bool json_ok, struct cli_opts *o)
+int cli_parse_opts(const char *cmd, int argc, char **argv, unsigned int extra,
+		   struct cli_opts *o)
 {
 	static const struct option common[] = { CLI_COMMON_LONG, { NULL, 0, NULL, 0 } };
 	static const struct option with_json[] = {
@@ -70,13 +71,23 @@ int cli_parse_opts(const char *cmd, int argc, char **argv, bool json_ok, struct 
 		CLI_COMMON_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *optstring = json_ok ? ":j" CLI_COMMON_OPTS : ":" CLI_COMMON_OPTS;
+	static const struct option with_any_owner[] = {
+		{ "any-owner", no_argument, NULL, 'O' },
+		CLI_COMMON_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct option *longopts = extra & CLI_OPT_JSON ? with_json :
+					extra & CLI_OPT_ANY_OWNER ? with_any_owner : common;
+	const char *optstring = extra & CLI_OPT_JSON ? ":j" CLI_COMMON_OPTS : ":" CLI_COMMON_OPTS;
 	int c;
 
-	while ((c = getopt_long(argc, argv, optstring, json_ok ? with_json : common, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
+			break;
+		case 'O':
+			o->any_owner = true;
 			break;
 		case 'a':
 			o->address = optarg;

@@ -25,14 +25,20 @@
 			"                      $SECSHM_ADDRESS, /dev/secshm, the default socket)\n" \
 			"  -h, --help          show this help\n"
 
-/* The options of commands that take only the common ones and maybe --json. */
+/* The options of commands that take only the common ones and maybe one of these. */
+#define CLI_OPT_JSON		(1U << 0)	/* --json */
+#define CLI_OPT_ANY_OWNER	(1U << 1)	/* --any-owner */
+#define CLI_ANY_OWNER_HELP	"      --any-owner     as root, act on a section another uid owns\n"
+
 struct cli_opts {
 	const char *address;
 	bool json;
+	bool any_owner;
 	bool help;
 };
 
-int cli_parse_opts(const char *cmd, int argc, char **argv, bool json_ok, struct cli_opts *o);
+int cli_parse_opts(const char *cmd, int argc, char **argv, unsigned int extra,
+		   struct cli_opts *o);
 
 int cmd_daemon(int argc, char **argv);
 int cmd_create(int argc, char **argv);
@@ -74,12 +80,16 @@ struct cli_range {
 	struct secshm *s;
 	uint32_t handle;
 	uint64_t size;		/* the section's */
+	uint32_t owner;		/* the section's */
 	void *view;		/* the covering pages, or NULL */
 	char *bytes;		/* the first byte asked for */
 };
 
 int cli_range_open(struct cli_range *r, struct secshm *s, const char *name, uint32_t access);
 int cli_range_map(struct cli_range *r, uint64_t offset, uint64_t length, uint32_t prot);
+/* Root on a section another uid owns, unless asked: one line, CLI_FAIL (N1). */
+int cli_range_owner(const struct cli_range *r, const char *cmd, const char *name,
+		    bool any_owner);
 void cli_range_close(struct cli_range *r);
 
 #endif /* SECSHM_CLI_H */

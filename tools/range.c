@@ -4,6 +4,7 @@
  * aligned, bytes need not be, so map the pages that cover the range.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -23,7 +24,23 @@ int cli_range_open(struct cli_range *r, struct secshm *s, const char *name, uint
 		return err;
 	}
 	r->size = info.length;
+	r->owner = info.owner;
 	return 0;
+}
+
+/*
+ * Root names another uid's section: the name may be exactly the squat the
+ * namespaces prevent for unqualified names (docs/namespaces.md), so root
+ * has to say it means it.
+ */
+int cli_range_owner(const struct cli_range *r, const char *cmd, const char *name,
+		    bool any_owner)
+{
+	if (any_owner || geteuid() != 0 || r->owner == 0)
+		return 0;
+	fprintf(stderr, "secshm: %s %s: owned by uid %u, not by you; pass --any-owner to %s it "
+		"anyway\n", cmd, name, r->owner, cmd);
+	return CLI_FAIL;
 }
 
 /* Map [offset, offset + length); -ERANGE past the section's end. */

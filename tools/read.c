@@ -12,6 +12,7 @@ static const char usage[] =
 	"past the section's end is an error and prints nothing.\n"
 	"\n"
 	"Options:\n"
+	CLI_ANY_OWNER_HELP
 	CLI_COMMON_HELP;
 
 int cmd_read(int argc, char **argv)
@@ -23,7 +24,7 @@ int cmd_read(int argc, char **argv)
 	const char *name;
 	int ret, err;
 
-	err = cli_parse_opts("read", argc, argv, false, &o);
+	err = cli_parse_opts("read", argc, argv, CLI_OPT_ANY_OWNER, &o);
 	if (err)
 		return err;
 	if (o.help)
@@ -45,10 +46,11 @@ int cmd_read(int argc, char **argv)
 		err = cli_error(ret, "read %s", name);
 		goto out;
 	}
-	ret = cli_range_map(&r, offset, length, SECSHM_PROT_READ);
+	err = cli_range_owner(&r, "read", name, o.any_owner);
+	ret = err ? 0 : cli_range_map(&r, offset, length, SECSHM_PROT_READ);
 	if (ret)
 		err = cli_error(ret, "read %s", name);
-	else if (length) {
+	else if (!err && length) {
 		ret = cli_write_all(STDOUT_FILENO, r.bytes, length);
 		if (ret)
 			err = cli_sys_error(ret, "read %s: standard output", name);

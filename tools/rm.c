@@ -30,7 +30,7 @@ int cmd_rm(int argc, char **argv)
 	struct secshm *s;
 	int ret, err;
 
-	err = cli_parse_opts("rm", argc, argv, false, &o);
+	err = cli_parse_opts("rm", argc, argv, 0, &o);
 	if (err)
 		return err;
 	if (o.help)

@@ -51,7 +51,7 @@ int cmd_stat(int argc, char **argv)
 	struct secshm *s;
 	int ret, err;
 
-	err = cli_parse_opts("stat", argc, argv, true, &o);
+	err = cli_parse_opts("stat", argc, argv, CLI_OPT_JSON, &o);
 	if (err)
 		return err;
 	if (o.help)

@@ -15,6 +15,7 @@ static const char usage[] =
 	"input would pass the section's end, nothing is written.\n"
 	"\n"
 	"Options:\n"
+	CLI_ANY_OWNER_HELP
 	CLI_COMMON_HELP;
 
 /* Into the section, once its size is known and the input is known to fit. */
@@ -48,7 +49,7 @@ int cmd_write(int argc, char **argv)
 	uint64_t offset;
 	int ret, err;
 
-	err = cli_parse_opts("write", argc, argv, false, &o);
+	err = cli_parse_opts("write", argc, argv, CLI_OPT_ANY_OWNER, &o);
 	if (err)
 		return err;
 	if (o.help)
@@ -67,7 +68,8 @@ int cmd_write(int argc, char **argv)
 	if (ret) {
 		err = cli_error(ret, "write %s", argv[optind]);
 	} else {
-		err = write_range(&r, argv[optind], offset);
+		err = cli_range_owner(&r, "write", argv[optind], o.any_owner) ?:
+		      write_range(&r, argv[optind], offset);
 		cli_range_close(&r);
 	}
 	secshm_disconnect(s);

@@ -152,6 +152,27 @@ static int socket_recv(int fd, struct iovec *iov, size_t niov, struct socket_rep
 }
 
 /*
+ * A server that will not take this connection (too many of this uid's, or
+ * a full server) says so once, unasked, with opcode 0 and cookie 0, and
+ * hangs up (docs/quotas.md).
+ */
+static bool is_refusal(const struct socket_reply *r)
+{
+	return r->len == sizeof(r->hdr) && r->hdr.size == r->len && !r->hdr.opcode &&
+	       !r->hdr.cookie && r->hdr.status < 0 && !r->nfds;
+}
+
+/* The request could not be sent: a refusal may be waiting for us. */
+static int refusal_status(int fd, int err)
+{
+	struct socket_reply r = { .nfds = 0 };
+	ssize_t n = recv(fd, &r.hdr, sizeof(r.hdr), MSG_DONTWAIT);
+
+	r.len = n > 0 ? (size_t)n : 0;
+	return is_refusal(&r) ? r.hdr.status : err;
+}
+
+/*
  * The reply must answer this very request, be exactly as long as its parts,
  * and carry a descriptor only where one is expected.
  */
@@ -161,6 +182,8 @@ static int check_reply(const struct secshm_msg *req, const struct socket_reply *
 	const size_t hdr = sizeof(r->hdr);
 	uint32_t args_size;
 
+	if (is_refusal(r))
+		return r->hdr.status;
 	if (r->len < hdr || r->hdr.size != r->len || r->hdr.version != req->version ||
 	    r->hdr.opcode != req->opcode || r->hdr.cookie != req->cookie)
 		return -EPROTO;
@@ -212,7 +235,7 @@ static int socket_exchange(struct secshm *s, enum secshm_op op, void *args, size
 	niov = request_iov(iov, &req, args, size, tail);
 	ret = socket_send(s->fd, iov, niov, tail);
 	if (ret)
-		return ret;
+		return ret == -ECONNRESET ? refusal_status(s->fd, ret) : ret;
 
 	ret = drain_unread(s);
 	if (ret)

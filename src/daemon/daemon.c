@@ -26,6 +26,8 @@ struct options {
 	struct secshm_server_config cfg;
 	uid_t uids[MAX_TRUST];
 	gid_t gids[MAX_TRUST];
+	uid_t global_uids[MAX_TRUST];
+	gid_t global_gids[MAX_TRUST];
 };
 
 static void usage(FILE *f)
@@ -41,17 +43,30 @@ static void usage(FILE *f)
 "  --foreground              stay in the foreground (default: detach once listening)\n"
 "  --trusted-uid UID         may open trusted-only sections (repeatable)\n"
 "  --trusted-gid GID         members may open trusted-only sections (repeatable)\n"
+"  --global-uid UID          may create names in the global namespace, as root\n"
+"                            and the daemon's own uid may (repeatable)\n"
+"  --global-gid GID          members may create global names (repeatable)\n"
+"  --file-fs TYPE[,TYPE...]  filesystems whose files may back sections (default\n"
+"                            ext2,ext3,ext4,xfs,btrfs,f2fs,tmpfs)\n"
 "  --max-client-handles N    handles per client (default 4096)\n"
 "  --max-client-sections N   sections a client may create and hold (default 1024)\n"
 "  --max-client-bytes SIZE   bytes of those (default 4G)\n"
 "  --max-client-views N      views per client (default 4096)\n"
 "  --max-owner-sections N    permanent sections per owner uid (default 1024)\n"
 "  --max-owner-bytes SIZE    bytes of those (default 16G)\n"
+"  --max-uid-clients N       connections of one uid (default 256)\n"
+"  --max-uid-sections N      sections one uid created, alive (default 16384)\n"
+"  --max-uid-bytes SIZE      bytes of those (default: physical memory / 4)\n"
+"  --max-uid-tokens N        transfer tokens one uid exported (default 1024)\n"
+"  --max-uid-fds N           server descriptors spent on one uid (default:\n"
+"                            the descriptor limit / 8)\n"
 "  --max-clients N           connected clients (default 4096)\n"
 "  --max-sections N          sections in all (default 262144)\n"
 "  --max-bytes SIZE          section bytes in all (default: physical memory)\n"
 "  --ring-poll-us N          busy-poll a client's request ring N microseconds\n"
 "                            before sleeping (default 0: sleep at once)\n"
+"  --check-fetch             debugging: fail a handler's capture of bytes it\n"
+"                            captured already in the same request (-EIO)\n"
 "  -h, --help                this text\n"
 "SIZE takes K, M or G suffixes (powers of 1024). SIGTERM or SIGINT stops it.\n");
 }
@@ -100,28 +115,41 @@ static int parse_u32(const char *s, uint32_t *out, uint64_t min)
 
 enum {
 	OPT_ADDRESS = 256, OPT_FOREGROUND, OPT_TUID, OPT_TGID, OPT_CH, OPT_CS, OPT_CB,
-	OPT_CV, OPT_OS, OPT_OB, OPT_CL, OPT_S, OPT_B, OPT_POLL,
+	OPT_CV, OPT_OS, OPT_OB, OPT_CL, OPT_S, OPT_B, OPT_POLL, OPT_GUID, OPT_GGID,
+	OPT_FILE_FS, OPT_UC, OPT_US, OPT_UB, OPT_UT, OPT_UF, OPT_CHECK_FETCH,
 };
+
+/* Append id to a list of at most MAX_TRUST. */
+static int add_id(uint32_t *list, size_t *n, const char *arg)
+{
+	uint32_t id;
+
+	if (parse_u32(arg, &id, 0))
+		return -EINVAL;
+	if (*n >= MAX_TRUST)
+		return -E2BIG;
+	list[(*n)++] = id;
+	return 0;
+}
 
 static int parse_option(struct options *o, int opt, const char *arg)
 {
 	struct secshm_limits *l = &o->cfg.limits;
-	uint32_t id;
 
 	switch (opt) {
 	case OPT_ADDRESS: o->address = arg; return 0;
 	case OPT_FOREGROUND: o->foreground = 1; return 0;
-	case OPT_TUID:
-	case OPT_TGID:
-		if (parse_u32(arg, &id, 0))
-			return -EINVAL;
-		if (opt == OPT_TUID && o->cfg.ntrusted_uids < MAX_TRUST)
-			o->uids[o->cfg.ntrusted_uids++] = id;
-		else if (opt == OPT_TGID && o->cfg.ntrusted_gids < MAX_TRUST)
-			o->gids[o->cfg.ntrusted_gids++] = id;
-		else
-			return -E2BIG;
-		return 0;
+	case OPT_TUID: return add_id(o->uids, &o->cfg.ntrusted_uids, arg);
+	case OPT_TGID: return add_id(o->gids, &o->cfg.ntrusted_gids, arg);
+	case OPT_GUID: return add_id(o->global_uids, &o->cfg.nglobal_uids, arg);
+	case OPT_GGID: return add_id(o->global_gids, &o->cfg.nglobal_gids, arg);
+	case OPT_FILE_FS: o->cfg.file_fs = arg; return *arg ? 0 : -EINVAL;
+	case OPT_CHECK_FETCH: o->cfg.check_fetch = 1; return 0;
+	case OPT_UC: return parse_u32(arg, &l->uid_clients, 1);
+	case OPT_US: return parse_u32(arg, &l->uid_sections, 1);
+	case OPT_UB: return parse_u64(arg, &l->uid_bytes, 1);
+	case OPT_UT: return parse_u32(arg, &l->uid_tokens, 1);
+	case OPT_UF: return parse_u32(arg, &l->uid_fds, 1);
 	case OPT_CH: return parse_u32(arg, &l->client_handles, 1);
 	case OPT_CS: return parse_u32(arg, &l->client_sections, 1);
 	case OPT_CB: return parse_u64(arg, &l->client_bytes, 1);
@@ -153,6 +181,15 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{ "max-sections", required_argument, NULL, OPT_S },
 		{ "max-bytes", required_argument, NULL, OPT_B },
 		{ "ring-poll-us", required_argument, NULL, OPT_POLL },
+		{ "global-uid", required_argument, NULL, OPT_GUID },
+		{ "global-gid", required_argument, NULL, OPT_GGID },
+		{ "file-fs", required_argument, NULL, OPT_FILE_FS },
+		{ "max-uid-clients", required_argument, NULL, OPT_UC },
+		{ "max-uid-sections", required_argument, NULL, OPT_US },
+		{ "max-uid-bytes", required_argument, NULL, OPT_UB },
+		{ "max-uid-tokens", required_argument, NULL, OPT_UT },
+		{ "max-uid-fds", required_argument, NULL, OPT_UF },
+		{ "check-fetch", no_argument, NULL, OPT_CHECK_FETCH },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -179,6 +216,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 	}
 	o->cfg.trusted_uids = o->uids;
 	o->cfg.trusted_gids = o->gids;
+	o->cfg.global_uids = o->global_uids;
+	o->cfg.global_gids = o->global_gids;
 	return 0;
 }
 

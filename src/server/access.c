@@ -102,8 +102,11 @@ static int guarded_copy(void *dst, const void *src, size_t len, const unsigned c
 
 int secshm_capture(const struct secshm_span *span, uint64_t off, void *dst, size_t len)
 {
+	struct secshm_server *srv = span->section->srv;
 	int err = span_check(span, off, len, SECSHM_REF_READ);
 
+	if (!err && srv->fetching)
+		err = fetch_record(srv, span->section->id, span->offset + off, len);
 	if (err)
 		return err;
 	if (guarded(span))

@@ -81,21 +81,6 @@ int secshm_server_register(struct secshm_server *srv, const struct secshm_opcode
 	return 0;
 }
 
-static int call_flush(struct secshm_client *c, struct call *call)
-{
-	struct secshm_span span;
-	int err;
-
-	if (call->nrefs != 1 || call->in_len)
-		return -EINVAL;
-	err = ref_resolve(c, &call->refs[0], &span);
-	if (err)
-		return err;
-	err = secshm_section_flush(&span);
-	secshm_object_put(span.section);
-	return err;
-}
-
 static int call_builtin(struct secshm_client *c, struct call *call)
 {
 	switch (call->opcode) {
@@ -137,7 +122,9 @@ int call_run(struct secshm_client *c, struct call *call)
 			.in_len = call->in_len, .refs = spans, .nrefs = call->nrefs,
 			.out = call->out, .out_cap = call->out_cap,
 		};
+		fetch_begin(c->srv, call->opcode);
 		status = op->handler(c->srv, &req, op->data);
+		fetch_end(c->srv);
 		if (status >= 0 && req.out_len > req.out_cap)
 			status = -EIO;	/* a handler bug must not leak memory */
 		if (status >= 0)
@@ -156,7 +143,7 @@ int op_call(struct secshm_client *c, struct secshm_call_args *a, const struct se
 {
 	struct call call = {
 		.opcode = a->opcode, .refs = refs, .nrefs = a->nrefs, .in = in,
-		.in_len = a->in_len, .out = r->tail, .out_cap = a->out_len,
+		.in_len = a->in_len, .out = r->tail, .out_cap = a->out_len, .deferrable = true,
 	};
 	int status;
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Clients: one per connection, with the credentials the kernel reports for
- * the peer, its own handle table and its quota counters. Freeing a client
- * closes every handle it held (Q2).
+ * the peer, its own handle table and its quota counters, and the account
+ * of its uid. Freeing a client closes every handle it held (Q2); only the
+ * loop frees one, at the end of a batch (loop.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ static int peer_cred(int fd, struct secshm_cred *cred)
 	return 0;
 }
 
+/* A connection of a uid over its quota or of a full server: the error. */
 int client_new(struct secshm_server *srv, int fd, struct secshm_client **out)
 {
 	struct secshm_client *c = calloc(1, sizeof(*c));
@@ -41,6 +43,8 @@ int client_new(struct secshm_server *srv, int fd, struct secshm_client **out)
 	if (!c)
 		return -ENOMEM;
 	err = peer_cred(fd, &c->cred);
+	if (!err)
+		err = quota_connect(srv, c->cred.uid, &c->acct);
 	if (err) {
 		free(c);
 		return err;
@@ -53,7 +57,6 @@ int client_new(struct secshm_server *srv, int fd, struct secshm_client **out)
 	list_init(&c->created);
 	list_init(&c->outq);
 	list_add_tail(&c->link, &srv->clients);
-	srv->nclients++;
 	*out = c;
 	return 0;
 }
@@ -71,16 +74,10 @@ void client_free(struct secshm_client *c)
 		list_del_init(&sec->creator_link);
 		sec->creator = NULL;
 	}
-	list_for_each_safe(pos, tmp, &c->outq) {
-		struct outmsg *m = list_entry(pos, struct outmsg, link);
-
-		if (m->fd >= 0)
-			close(m->fd);
-		free(m);
-	}
+	transport_drop_outq(c);
 	list_del_init(&c->link);
-	c->srv->nclients--;
 	close(c->fd);
+	quota_disconnect(c->srv, c->acct);
 	free(c);
 }
 

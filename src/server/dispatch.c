@@ -90,7 +90,7 @@ static int run(struct secshm_client *c, uint16_t opcode, const unsigned char *pa
 	return op_call(c, a, refs, payload + used + a->nrefs * sizeof(struct secshm_ref), r);
 }
 
-size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, int *fds,
+size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, const int *fds,
 			int nfds, bool truncated, void *reply, size_t reply_cap, int *reply_fd)
 {
 	unsigned char args[ARGS_MAX] __attribute__((aligned(8)));	/* filled by decode_args */
@@ -107,8 +107,6 @@ size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, in
 		r.tail_cap = reply_cap - sizeof(*rh) - args_size;
 		status = run(c, hdr.opcode, (const unsigned char *)msg + sizeof(hdr),
 			     len - sizeof(hdr), nfds, args, &r);
-		if (nfds && r.in_fd < 0)
-			fds[0] = -1;
 	}
 	if (status >= 0) {
 		memcpy(rh + 1, args, args_size);

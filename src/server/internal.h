@@ -17,10 +17,14 @@
 struct section;
 struct ring;
 
-/* What an epoll event is about: the first member of each watched thing. */
+/*
+ * What an epoll event is about: the first member of each watched thing.
+ * A watched thing is freed only at the end of the epoll batch that saw it
+ * die (loop.c), so an event later in the same batch still finds it.
+ */
 enum watch_kind {
 	WATCH_LISTENER = 1,
-	WATCH_STOP,
+	WATCH_WAKE,
 	WATCH_CLIENT,
 	WATCH_RING,
 };
@@ -112,10 +116,24 @@ int access_check(const struct secshm_sd *sd, const struct secshm_cred *cred,
 		 uint32_t desired, uint32_t *granted);
 bool cred_in_group(const struct secshm_cred *cred, gid_t gid);
 bool cred_trusted(const struct secshm_server *srv, const struct secshm_cred *cred);
+/* May create names in the global namespace (N1). */
+bool cred_global(const struct secshm_server *srv, const struct secshm_cred *cred);
 
 /* ---- access.c ---- */
 /* Install the SIGBUS guard; needed once a file-backed section exists. */
 void access_init(void);
+
+/* ---- fetch.c: the double-fetch ledger (P6, check_fetch) ---- */
+struct fetch_ledger;
+struct fetch_ledger *fetch_ledger_new(void);
+void fetch_begin(struct secshm_server *srv, uint32_t opcode);
+void fetch_end(struct secshm_server *srv);
+/* -EIO if [start, start + len) of section was captured already in this request. */
+int fetch_record(struct secshm_server *srv, uint64_t section, uint64_t start, uint64_t len);
+
+/* ---- file.c: descriptors of backings, which filesystems may back a section ---- */
+int file_reopen(int fd, bool writable);
+int file_allowed(const struct secshm_server *srv, int fd);
 
 /* ---- name.c: the namespace ---- */
 struct name_node {
@@ -132,6 +150,17 @@ struct name_table {
 };
 
 int name_validate(const char *name, size_t len);
+
+/* A requested name, qualified for its caller (N1). */
+struct qname {
+	char name[SECSHM_NAME_MAX + 1];	/* "global/..." or "user/UID/..." */
+	char alt[SECSHM_NAME_MAX + 1];	/* open falls back to it; "" if none */
+	bool global;			/* name is in the global namespace */
+	uid_t uid;			/* else whose namespace it is in */
+};
+
+/* server: resolve as the server's own name, else as uid's. */
+int name_resolve(const char *name, bool server, uid_t uid, struct qname *q);
 int name_table_init(struct name_table *ns);
 void name_table_fini(struct name_table *ns);
 struct name_node *name_lookup(const struct name_table *ns, const char *name, size_t len);
@@ -139,35 +168,59 @@ int name_insert(struct name_table *ns, struct name_node *node);
 void name_remove(struct name_table *ns, struct name_node *node);
 
 /* ---- token.c: transfer tokens (H7) ---- */
+#define TOKENS_PER_CLIENT 64
+
 int token_export(struct secshm_client *c, struct section *sec, uint32_t access,
 		 struct secshm_token *value);
 int token_redeem(struct secshm_client *c, const struct secshm_token *value, uint32_t *handle);
 void token_drop_client(struct secshm_client *c);
 
-/* ---- quota.c ---- */
-/*
- * A section's cost: charged to its creating client while that client is
- * connected, to the owner uid while it is permanent, and to the server-wide
- * cap. owner QUOTA_NO_OWNER: not permanent.
- */
-#define QUOTA_NO_OWNER	((uid_t)-1)
+/* ---- quota.c: per client, per uid, server-wide (Q1, Q5) ---- */
+#define QUOTA_NO_UID	((uid_t)-1)
+#define ACCOUNT_BUCKETS	256
+
+/* What one uid holds of the server, whatever connection it came by. */
+struct uid_account {
+	struct uid_account *next;	/* hash chain */
+	uid_t uid;
+	uint32_t clients;
+	uint32_t sections;		/* sections it created, while they live */
+	uint64_t bytes;			/* bytes of those */
+	uint32_t fds;			/* server descriptors spent on it */
+	uint32_t tokens;
+	uint32_t owner_sections;	/* permanent sections it owns */
+	uint64_t owner_bytes;
+};
+
+/* A section's cost, given back at destroy. */
 struct charge {
 	uint64_t length;
-	uid_t owner;			/* QUOTA_NO_OWNER: not permanent */
+	uid_t uid;			/* its creator's; QUOTA_NO_UID: the server's own */
+	uid_t owner;			/* QUOTA_NO_UID: not permanent */
 	bool pinned;
 };
 
+struct uid_account *account_find(struct secshm_server *srv, uid_t uid);
+void accounts_free(struct secshm_server *srv);
+int quota_connect(struct secshm_server *srv, uid_t uid, struct uid_account **out);
+void quota_disconnect(struct secshm_server *srv, struct uid_account *a);
+int fds_charge(struct secshm_server *srv, struct uid_account *a, uint32_t n);
+void fds_force(struct secshm_server *srv, struct uid_account *a, uint32_t n);
+void fds_uncharge(struct secshm_server *srv, struct uid_account *a, uint32_t n);
+/* An errno from a call that makes a descriptor, as the client is told it. */
+int fd_errno(int err);
 int quota_charge(struct secshm_server *srv, struct secshm_client *c, const struct charge *ch);
 void quota_uncharge(struct secshm_server *srv, struct secshm_client *c,
 		    const struct charge *ch);
 int quota_charge_view(struct secshm_client *c);
 void quota_uncharge_view(struct secshm_client *c);
+int quota_charge_token(struct secshm_client *c);
+void quota_uncharge_token(struct secshm_client *c);
 
 /* ---- section.c ---- */
 struct section {
 	struct secshm_object obj;
-	int fd_rw;			/* sealed memfd, inode mode 0 */
-	int fd_ro;			/* the same, opened read-only */
+	int fd;				/* the server's own: sealed memfd, or its open of the file */
 	uint64_t length;
 	uint32_t flags;			/* SECSHM_SECTION_* */
 	struct secshm_sd sd;		/* resolved: no SECSHM_ID_CALLER */
@@ -194,7 +247,8 @@ struct section_params {
 	uint32_t flags;			/* SECSHM_SECTION_* */
 	const struct secshm_sd *sd;	/* resolved */
 	struct secshm_client *creator;	/* NULL: the server */
-	int file;			/* SECSHM_SECTION_FILE: the backing file */
+	uid_t uid;			/* charged to; QUOTA_NO_UID: the server's own */
+	int file;			/* SECSHM_SECTION_FILE: the caller's file, borrowed */
 };
 
 int section_new(struct secshm_server *srv, const struct section_params *p,
@@ -203,6 +257,7 @@ void section_info(const struct section *sec, struct secshm_section_info *info);
 void section_unlink(struct section *sec);
 /* The server's own mapping of the whole section, made on first use. */
 unsigned char *section_map(struct section *sec);
+uint32_t section_access_mask(const struct section *sec);
 
 /* ---- view.c: client view registrations ---- */
 struct cview {
@@ -221,17 +276,20 @@ int cview_new(struct secshm_client *c, struct section *sec, uint64_t offset,
 struct outmsg {
 	struct list_head link;
 	size_t len;
-	int fd;				/* -1: none */
+	int fd;				/* the server's, closed once sent; -1: none */
 	unsigned char data[];
 };
+
+struct flush_job;
 
 struct secshm_client {
 	struct watch watch;
 	struct secshm_server *srv;
-	struct list_head link;		/* srv->clients */
+	struct list_head link;		/* srv->clients, or srv->zombies once dead */
 	int fd;
 	uint64_t id;
 	struct secshm_cred cred;
+	struct uid_account *acct;	/* its uid's */
 	struct handle_table handles;
 	struct list_head created;	/* sections it created and is charged for */
 	uint32_t nsections;
@@ -241,17 +299,32 @@ struct secshm_client {
 	uint32_t ntokens;		/* transfer tokens it exported */
 	struct ring *ring;		/* its request ring, if it set one up */
 	struct list_head outq;		/* replies the socket would not take yet */
-	bool dead;
+	struct flush_job *flush;	/* a FLUSH its last request started */
+	uint32_t jobs;			/* workers' jobs that will come back to it */
+	bool busy;			/* not read until a job answers for it */
+	bool dead;			/* to be disconnected */
+	bool zombie;			/* disconnected, freed at the batch's end */
 };
 
 int client_new(struct secshm_server *srv, int fd, struct secshm_client **out);
 void client_free(struct secshm_client *c);
 
-struct owner_account {
-	uid_t uid;
-	uint32_t sections;
-	uint64_t bytes;
+/* ---- offload.c: work that may block, on a thread per uid ---- */
+struct job {
+	struct list_head link;
+	void (*run)(struct job *job);	/* on the worker: no server state */
+	void (*done)(struct secshm_server *srv, struct job *job);	/* on the loop; frees */
 };
+
+int offload_init(struct secshm_server *srv);
+void offload_fini(struct secshm_server *srv);
+int offload_submit(struct secshm_server *srv, uid_t uid, struct job *job);
+void offload_reap(struct secshm_server *srv);
+int offload_close(struct secshm_client *c, const int *fds, unsigned int n);
+
+/* ---- flush.c ---- */
+#define CALL_DEFERRED	0x7ffffff0	/* call_run's: the reply comes later */
+void flush_start(struct secshm_client *c, const void *reply, size_t len);
 
 /* ---- ops.c: built-in opcodes ---- */
 struct reply {
@@ -286,10 +359,13 @@ struct call {
 	void *out;			/* private, out_cap bytes */
 	uint32_t out_cap;
 	uint32_t out_len;
+	bool deferrable;		/* the socket: may answer CALL_DEFERRED */
 };
 
 /* Registered opcode and shape, references resolved, then the handler. */
 int call_run(struct secshm_client *c, struct call *call);
+
+int call_flush(struct secshm_client *c, struct call *call);
 
 /* ---- observe.c: built-in calls for the administrator ---- */
 bool client_is_admin(const struct secshm_client *c);
@@ -300,7 +376,10 @@ int call_handles(struct secshm_client *c, struct call *call);
 /* ---- ring.c: the ring request path ---- */
 int op_ring(struct secshm_client *c, void *args, struct reply *r);
 /* The doorbell of the ring whose watch this is rang. */
-void ring_service(struct watch *w);
+void ring_doorbell(struct watch *w);
+/* Serve the active rings for one slice. */
+void rings_run(struct secshm_server *srv);
+void ring_silence(struct ring *ring);
 void ring_free(struct ring *ring);
 
 /* ---- dispatch.c ---- */
@@ -311,11 +390,11 @@ struct opcode_table {
 
 /*
  * Decode, validate and run one request of len bytes that arrived with nfds
- * descriptors (fds[0] is the only one ever used; more than one, or one where
- * none is expected, is malformed). A descriptor the request consumed is set
- * to -1 in fds; the caller closes the rest. Fills the reply.
+ * descriptors (fds[0] is the only one ever used, and only borrowed; more
+ * than one, or one where none is expected, is malformed). Fills the reply;
+ * *reply_fd is a descriptor made for it, or -1.
  */
-size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, int *fds,
+size_t dispatch_request(struct secshm_client *c, const void *msg, size_t len, const int *fds,
 			int nfds, bool truncated, void *reply, size_t reply_cap, int *reply_fd);
 
 /* Resolve a client's reference (R2): handle, type, access, overflow, bounds. */
@@ -324,8 +403,17 @@ int ref_resolve(struct secshm_client *c, const struct secshm_ref *ref,
 
 /* ---- transport.c ---- */
 int transport_listen(struct secshm_server *srv, const char *path);
-int transport_dispatch(struct secshm_server *srv, int timeout_ms);
 void transport_close(struct secshm_server *srv);
+void transport_accept(struct secshm_server *srv);
+void transport_event(struct secshm_client *c, uint32_t events);
+void transport_interest(struct secshm_client *c);
+/* Send (or queue) a reply; fd, the server's own, is closed once sent. */
+void transport_reply(struct secshm_client *c, void *data, size_t len, int fd);
+void transport_drop_outq(struct secshm_client *c);
+
+/* ---- loop.c ---- */
+int loop_dispatch(struct secshm_server *srv, int timeout_ms);
+void loop_fini(struct secshm_server *srv);
 void client_disconnect(struct secshm_client *c);
 
 /* ---- server.c ---- */
@@ -335,31 +423,42 @@ struct secshm_server {
 	size_t ntrusted_uids;
 	gid_t *trusted_gids;
 	size_t ntrusted_gids;
+	uid_t *global_uids;
+	size_t nglobal_uids;
+	gid_t *global_gids;
+	size_t nglobal_gids;
+	char *file_fs;			/* filesystems that may back sections; NULL: default */
 	uid_t euid;
 
 	struct handle_table handles;	/* the server's own (OBJ_KERNEL_HANDLE) */
 	struct name_table names;
 	struct opcode_table opcodes;
-	struct owner_account *owners;
-	size_t nowners;
+	struct uid_account *accounts[ACCOUNT_BUCKETS];
 
 	struct list_head clients;
+	struct list_head zombies;	/* hung up in this batch (loop.c) */
 	struct list_head tokens;
+	struct list_head active_rings;	/* rings with work or being polled */
 	uint32_t nclients;
 	uint32_t nobjects;
 	uint32_t nsections;
 	uint32_t nviews;
+	uint32_t fds;			/* descriptors charged (quota.c) */
 	uint64_t bytes;
 	uint64_t pinned;
 	uint64_t next_id;
 
 	uint64_t ring_poll_ns;		/* busy-poll a ring this long before sleeping */
+	struct offload *offload;
+	struct fetch_ledger *fetch;	/* check_fetch: the current request's captures */
+	bool fetching;			/* a handler runs: record its captures */
 
-	struct watch listen_watch, stop_watch;
+	struct watch listen_watch, wake_watch;
 	int epfd;
 	int listen_fd;
 	int spare_fd;			/* given up to refuse a client at EMFILE */
-	int stop_fd;			/* eventfd: secshm_server_stop() from anywhere */
+	int wake_fd;			/* eventfd: stop, workers done, rings still active */
+	bool wake_armed;		/* the loop wrote wake_fd itself */
 	char *path;
 	volatile sig_atomic_t stop;
 	unsigned char *rxbuf;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The namespace of named sections: name validation and a chained hash. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -128,4 +129,77 @@ void name_remove(struct name_table *ns, struct name_node *node)
 			return;
 		}
 	}
+}
+
+/*
+ * Namespaces (N1, docs/namespaces.md): "global/NAME" and "user/UID/NAME"
+ * are qualified; anything else is resolved against the caller. A client's
+ * unqualified name is its own, "user/<uid>/NAME", and opening it falls
+ * back to "global/NAME"; the server's own unqualified names are global.
+ */
+#define NS_GLOBAL_LEN	(sizeof(SECSHM_NS_GLOBAL) - 1)
+#define NS_USER_LEN	(sizeof(SECSHM_NS_USER) - 1)
+
+static bool has_prefix(const char *s, size_t len, const char *prefix, size_t plen)
+{
+	return len >= plen && !memcmp(s, prefix, plen);
+}
+
+/* "UID/REST" after "user/": a canonical decimal uid and a rest. */
+static int parse_user(const char *s, size_t len, uid_t *uid)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len && s[i] != '/'; i++) {
+		if (s[i] < '0' || s[i] > '9' || (i == 1 && s[0] == '0'))
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v >= (uid_t)-1)
+			return -EINVAL;
+	}
+	if (!i || i == len)
+		return -EINVAL;	/* "user/" alone, or "user/5" with no name */
+	*uid = (uid_t)v;
+	return 0;
+}
+
+static int qualify(char out[SECSHM_NAME_MAX + 1], const char *prefix, uid_t uid, bool user,
+		   const char *name)
+{
+	int n = user ? snprintf(out, SECSHM_NAME_MAX + 1, "%s%u/%s", prefix, (unsigned int)uid, name)
+		     : snprintf(out, SECSHM_NAME_MAX + 1, "%s%s", prefix, name);
+
+	return n < 0 || n > SECSHM_NAME_MAX ? -ENAMETOOLONG : 0;
+}
+
+int name_resolve(const char *name, bool server, uid_t uid, struct qname *q)
+{
+	size_t len = strnlen(name, SECSHM_NAME_MAX + 1);
+	int err = name_validate(name, len);
+
+	if (err)
+		return err;
+	q->alt[0] = '\0';
+	if (has_prefix(name, len, SECSHM_NS_GLOBAL, NS_GLOBAL_LEN)) {
+		q->global = true;
+		memcpy(q->name, name, len + 1);
+		return 0;
+	}
+	if (has_prefix(name, len, SECSHM_NS_USER, NS_USER_LEN)) {
+		q->global = false;
+		memcpy(q->name, name, len + 1);
+		return parse_user(name + NS_USER_LEN, len - NS_USER_LEN, &q->uid);
+	}
+	if ((len == NS_GLOBAL_LEN - 1 && !memcmp(name, SECSHM_NS_GLOBAL, len)) ||
+	    (len == NS_USER_LEN - 1 && !memcmp(name, SECSHM_NS_USER, len)))
+		return -EINVAL;	/* a namespace is not a name */
+	q->global = server;
+	q->uid = uid;
+	if (server)
+		return qualify(q->name, SECSHM_NS_GLOBAL, 0, false, name);
+	err = qualify(q->name, SECSHM_NS_USER, uid, true, name);
+	if (!err && qualify(q->alt, SECSHM_NS_GLOBAL, 0, false, name))
+		q->alt[0] = '\0';
+	return err;
 }

@@ -130,19 +130,24 @@ static int op_duplicate(struct secshm_client *c, void *args, struct reply *r)
 	return err;
 }
 
+/*
+ * MAP: the view's descriptor is a fresh open of the section, read-only or
+ * read-write to match, never the server's own description (file.c).
+ */
 static int op_map(struct secshm_client *c, void *args, struct reply *r)
 {
 	struct secshm_map_args *a = args;
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	bool write = a->prot & SECSHM_PROT_WRITE;
+	uint32_t access = write ? SECSHM_ACCESS_MAP_READ | SECSHM_ACCESS_MAP_WRITE :
+				  SECSHM_ACCESS_MAP_READ;
 	struct section *sec;
 	struct cview *v;
-	int err;
+	int err, fd;
 
 	if (!(a->prot & SECSHM_PROT_READ) || (a->prot & ~SECSHM_PROT_MASK))
 		return -EINVAL;
-	err = ref_section(c, a->handle, write ? SECSHM_ACCESS_MAP_READ | SECSHM_ACCESS_MAP_WRITE :
-			  SECSHM_ACCESS_MAP_READ, &sec);
+	err = ref_section(c, a->handle, access, &sec);
 	if (err)
 		return err;
 	if (!a->length || ((a->offset | a->length) & (page - 1)))
@@ -152,16 +157,28 @@ static int op_map(struct secshm_client *c, void *args, struct reply *r)
 	else if (a->offset + a->length > sec->length)
 		err = -ERANGE;
 	else
-		err = cview_new(c, sec, a->offset, a->length, a->prot, &v);
+		err = fds_charge(c->srv, c->acct, 1);
+	if (err)
+		goto out;
+	fd = file_reopen(sec->fd, write);
+	if (fd < 0) {
+		err = fd;
+		fds_uncharge(c->srv, c->acct, 1);
+		goto out;
+	}
+	err = cview_new(c, sec, a->offset, a->length, a->prot, &v);
 	if (!err) {
-		err = handle_insert(&c->handles, &v->obj, write ?
-				    SECSHM_ACCESS_MAP_READ | SECSHM_ACCESS_MAP_WRITE :
-				    SECSHM_ACCESS_MAP_READ, &a->view);
+		err = handle_insert(&c->handles, &v->obj, access, &a->view);
 		if (err)
 			secshm_object_put(&v->obj);
-		else
-			r->fd = write ? sec->fd_rw : sec->fd_ro;
 	}
+	if (err) {
+		close(fd);
+		fds_uncharge(c->srv, c->acct, 1);
+	} else {
+		r->fd = fd;	/* closed once sent */
+	}
+out:
 	secshm_object_put(&sec->obj);
 	return err;
 }

@@ -5,17 +5,27 @@
  * for that client. Each request is copied once into private memory and runs
  * through call_run, exactly the checks a CALL on the socket gets; only the
  * transport differs. While both sides are busy no system call is made: the
- * client rings the doorbell (an eventfd in the server's epoll set) only when
- * the server has said it sleeps, and the server wakes a sleeping client
- * through a futex on the completion ring's tail.
+ * client rings the doorbell only when the server has said it sleeps, and
+ * the server wakes a sleeping client through a futex on the completion
+ * ring's tail.
+ *
+ * The doorbell is a pipe: the server keeps the read end, non-blocking, and
+ * gives the client the write end, a description of its own, so nothing the
+ * client does to its end (clearing O_NONBLOCK, filling it, closing it) can
+ * make the server's reads block.
+ *
+ * A ring with work, or one being busy-polled, is on the server's active
+ * list; the loop serves active rings RING_BATCH requests at a time, round
+ * robin, for at most RING_SLICE_NS per batch, then asks epoll again
+ * (loop.c), so no ring holds the server however its requests are timed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,7 +35,9 @@
 #define SQ_CTL		0
 #define CQ_CTL		sizeof(struct secshm_ring_ctl)
 #define SQES		(2 * sizeof(struct secshm_ring_ctl))
-#define SPIN_CHECK	256	/* spins between clock reads */
+#define RING_BATCH	64		/* requests per ring per pass */
+#define RING_SLICE_NS	50000		/* all rings, per loop batch */
+#define DOORBELL_READS	8		/* reads per doorbell event: a pipe's worth */
 
 struct ring {
 	struct watch watch;
@@ -33,7 +45,9 @@ struct ring {
 	struct section *sec;		/* referenced */
 	struct secshm_spsc sq;		/* the server consumes requests */
 	struct secshm_spsc cq;		/* and produces completions */
-	int doorbell;
+	int doorbell;			/* read end; -1 once the client closed its end */
+	struct list_head active;	/* srv->active_rings, or empty */
+	uint64_t poll_until;		/* busy-poll until then, while active */
 };
 
 static uint64_t now_ns(void)
@@ -95,15 +109,10 @@ static uint32_t ring_drain(struct ring *ring, uint32_t budget, bool *cq_full)
 	return done;
 }
 
-static void kick(int fd)
-{
-	uint64_t one = 1;
-
-	if (write(fd, &one, sizeof(one)) < 0)
-		return;	/* the counter is already non-zero: a wake-up is pending */
-}
-
-/* With the completion ring full, sleep until the client makes room and kicks. */
+/*
+ * With the completion ring full, sleep until the client makes room: it
+ * rings the doorbell after taking a completion while requests wait.
+ */
 static bool sleep_on_full_cq(struct ring *ring)
 {
 	__atomic_store_n(&ring->sq.ctl->consumer_flags, SECSHM_RING_NEED_WAKEUP,
@@ -115,56 +124,102 @@ static bool sleep_on_full_cq(struct ring *ring)
 	return false;
 }
 
-/*
- * The doorbell rang: serve the ring, busy-polling for ring_poll_ns after the
- * last request, then ask for the doorbell again. A client cannot keep the
- * server here: after a budget of requests it yields to the others and comes
- * back through its own doorbell.
- */
-void ring_service(struct watch *w)
+static void ring_activate(struct ring *ring)
+{
+	if (!list_empty(&ring->active))
+		return;
+	secshm_spsc_awake(&ring->sq);
+	ring->poll_until = 0;
+	list_add_tail(&ring->active, &ring->client->srv->active_rings);
+}
+
+/* The client closed every copy of its end: nothing can ring this bell again. */
+static void doorbell_close(struct ring *ring)
+{
+	struct secshm_server *srv = ring->client->srv;
+
+	epoll_ctl(srv->epfd, EPOLL_CTL_DEL, ring->doorbell, NULL);
+	close(ring->doorbell);
+	ring->doorbell = -1;
+	fds_uncharge(srv, ring->client->acct, 1);
+}
+
+/* The loop saw the doorbell: empty it (a pipe's worth at most) and serve the ring. */
+void ring_doorbell(struct watch *w)
 {
 	struct ring *ring = container_of(w, struct ring, watch);
-	uint64_t poll = ring->client->srv->ring_poll_ns, deadline = 0, count;
-	uint32_t budget = 4 * (ring->sq.mask + 1), spins = 0;
-	bool cq_full;
+	char buf[512];
 
-	while (read(ring->doorbell, &count, sizeof(count)) > 0)
-		;
-	secshm_spsc_awake(&ring->sq);
-	for (;;) {
-		uint32_t n = ring_drain(ring, budget, &cq_full);
+	if (ring->client->dead)
+		return;
+	for (int i = 0; i < DOORBELL_READS; i++) {
+		ssize_t n = read(ring->doorbell, buf, sizeof(buf));
 
-		budget -= n;
-		if (!budget) {
-			kick(ring->doorbell);
-			return;
+		if (n == 0) {
+			doorbell_close(ring);
+			break;
 		}
-		if (n) {
-			deadline = 0;
-			continue;
-		}
-		if (cq_full) {
-			if (sleep_on_full_cq(ring))
-				return;
-			continue;
-		}
-		if (poll && (++spins % SPIN_CHECK || !deadline || now_ns() < deadline)) {
-			if (!deadline)
-				deadline = now_ns() + poll;
-			__builtin_ia32_pause();
-			continue;
-		}
-		if (secshm_spsc_prepare_sleep(&ring->sq))
-			return;
+		if (n < (ssize_t)sizeof(buf))
+			break;
 	}
+	ring_activate(ring);
+}
+
+/*
+ * One pass over a ring: serve a batch; then keep it active while it has
+ * work or is being polled, else let it sleep until its doorbell.
+ */
+static void ring_pass(struct ring *ring, uint64_t now, uint64_t poll)
+{
+	bool cq_full;
+	uint32_t n = ring_drain(ring, RING_BATCH, &cq_full);
+
+	if (n) {
+		ring->poll_until = now + poll;
+		return;
+	}
+	if (cq_full) {
+		if (sleep_on_full_cq(ring))
+			list_del_init(&ring->active);
+		return;
+	}
+	if (now < ring->poll_until)
+		return;
+	if (secshm_spsc_prepare_sleep(&ring->sq))
+		list_del_init(&ring->active);
+}
+
+void rings_run(struct secshm_server *srv)
+{
+	uint64_t now = now_ns(), end = now + RING_SLICE_NS;
+
+	while (!list_empty(&srv->active_rings)) {
+		struct list_head *pos, *tmp;
+
+		list_for_each_safe(pos, tmp, &srv->active_rings)
+			ring_pass(list_entry(pos, struct ring, active), now, srv->ring_poll_ns);
+		now = now_ns();
+		if (now >= end)
+			return;
+		__builtin_ia32_pause();
+	}
+}
+
+/* The client is going: nothing of its ring may be served or woken again. */
+void ring_silence(struct ring *ring)
+{
+	if (!ring)
+		return;
+	list_del_init(&ring->active);
+	if (ring->doorbell >= 0)
+		doorbell_close(ring);
 }
 
 void ring_free(struct ring *ring)
 {
 	if (!ring)
 		return;
-	epoll_ctl(ring->client->srv->epfd, EPOLL_CTL_DEL, ring->doorbell, NULL);
-	close(ring->doorbell);
+	ring_silence(ring);
 	secshm_object_put(&ring->sec->obj);
 	free(ring);
 }
@@ -173,7 +228,8 @@ static int ring_section(struct secshm_client *c, uint64_t length, struct ring *r
 			uint32_t *handle)
 {
 	const struct secshm_sd sd = { .owner = c->cred.uid, .group = c->cred.gid, .mode = 0600 };
-	const struct section_params p = { .length = length, .sd = &sd, .creator = c, .file = -1 };
+	const struct section_params p = { .length = length, .sd = &sd, .creator = c,
+					  .uid = c->cred.uid, .file = -1 };
 	struct section *sec;
 	int err = section_new(c->srv, &p, &sec);
 
@@ -193,11 +249,39 @@ static int ring_section(struct secshm_client *c, uint64_t length, struct ring *r
 	return 0;
 }
 
+/*
+ * The doorbell pipe: the read end in epoll, the write end for the reply.
+ * Two descriptors charged to the client's uid, one until the reply is sent.
+ */
+static int ring_doorbell_new(struct secshm_client *c, struct ring *ring, int *client_end)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &ring->watch };
+	int p[2], err = fds_charge(c->srv, c->acct, 2);
+
+	if (err)
+		return err;
+	if (pipe2(p, O_NONBLOCK | O_CLOEXEC)) {
+		err = fd_errno(errno);
+		fds_uncharge(c->srv, c->acct, 2);
+		return err;
+	}
+	fcntl(p[0], F_SETPIPE_SZ, 4096);	/* a bell, not a buffer */
+	if (epoll_ctl(c->srv->epfd, EPOLL_CTL_ADD, p[0], &ev)) {
+		err = fd_errno(errno);
+		close(p[0]);
+		close(p[1]);
+		fds_uncharge(c->srv, c->acct, 2);
+		return err;
+	}
+	ring->doorbell = p[0];
+	*client_end = p[1];
+	return 0;
+}
+
 /* RING: make the section, map it, wire the doorbell, answer with its layout. */
 int op_ring(struct secshm_client *c, void *args, struct reply *r)
 {
 	struct secshm_ring_args *a = args;
-	struct epoll_event ev = { .events = EPOLLIN };
 	uint32_t n = a->entries ? a->entries : RING_DEFAULT;
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), cqes;
 	struct ring *ring;
@@ -215,6 +299,8 @@ int op_ring(struct secshm_client *c, void *args, struct reply *r)
 		return -ENOMEM;
 	ring->watch.kind = WATCH_RING;
 	ring->client = c;
+	ring->doorbell = -1;
+	list_init(&ring->active);
 	err = ring_section(c, (cqes + n * sizeof(struct secshm_cqe) + page - 1) & ~(page - 1),
 			   ring, &a->handle);
 	if (err) {
@@ -226,12 +312,8 @@ int op_ring(struct secshm_client *c, void *args, struct reply *r)
 	secshm_spsc_init(&ring->cq, ring->sec->map + CQ_CTL, ring->sec->map + cqes, n,
 			 sizeof(struct secshm_cqe));
 	secshm_spsc_prepare_sleep(&ring->sq);	/* asleep until the first doorbell */
-	ring->doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	ev.data.ptr = &ring->watch;
-	if (ring->doorbell < 0 || epoll_ctl(c->srv->epfd, EPOLL_CTL_ADD, ring->doorbell, &ev)) {
-		err = -errno;
-		if (ring->doorbell >= 0)
-			close(ring->doorbell);
+	err = ring_doorbell_new(c, ring, &r->fd);
+	if (err) {
 		secshm_handle_close(c->srv, c, a->handle, SECSHM_CHECKED);
 		secshm_object_put(&ring->sec->obj);
 		free(ring);
@@ -242,6 +324,5 @@ int op_ring(struct secshm_client *c, void *args, struct reply *r)
 		.size = sizeof(*a), .entries = n, .handle = a->handle, .length = ring->sec->length,
 		.sq_ctl = SQ_CTL, .cq_ctl = CQ_CTL, .sqes = SQES, .cqes = (uint32_t)cqes,
 	};
-	r->fd = ring->doorbell;
 	return 0;
 }

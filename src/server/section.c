@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * Section objects: a memfd the server owns, or a file. Before any memfd
- * descriptor can leave the server the inode is chmod 0 (so a read-only
- * descriptor cannot be reopened read-write through /proc) and sealed against
- * shrink, grow and further seals (so nothing a client does can make a server
- * access fault). A file cannot be sealed: whoever can write it can truncate
- * it, so access.c guards every server access to one. The server keeps a
- * read-write and a read-only descriptor and hands out the one matching a
- * view's access.
+ * descriptor can leave the server the inode is chmod 0600 (so a client, of
+ * another uid, holding a read-only descriptor cannot reopen it read-write
+ * through /proc) and sealed against shrink, grow and further seals (so
+ * nothing a client does can make a server access fault). A file cannot be
+ * sealed: whoever can write it can truncate it, so access.c guards every
+ * server access to one. The server keeps one descriptor of its own and
+ * gives each view a fresh one opened to match the view (file.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,11 +31,10 @@ static void section_destroy(struct secshm_object *obj)
 		free(sec->name.name);
 	}
 	list_del_init(&sec->creator_link);
-	quota_uncharge(srv, sec->creator, &sec->charge);
 	if (sec->map)
 		munmap(sec->map, sec->length);
-	close(sec->fd_ro);
-	close(sec->fd_rw);
+	close(sec->fd);
+	quota_uncharge(srv, sec->creator, &sec->charge);
 	free(sec);
 }
 
@@ -63,15 +62,6 @@ const struct secshm_object_ops section_ops = {
 	.close_handle = section_close_handle,
 };
 
-static int reopen_ro(struct section *sec)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", sec->fd_rw);
-	sec->fd_ro = open(path, O_RDONLY | O_CLOEXEC);
-	return sec->fd_ro < 0 ? -errno : 0;
-}
-
 static uint64_t page_round(uint64_t len)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
@@ -81,47 +71,99 @@ static uint64_t page_round(uint64_t len)
 	return (len + page - 1) & ~(page - 1);
 }
 
-/*
- * A file the caller opened read-write, covered whole by the section: a view
- * hands out a descriptor of the file itself, so a section shorter than its
- * file would give away the bytes after it.
- */
-static int file_check(int file, uint64_t length)
+/* The rights a handle to sec may ever carry (P9: a read-only file says no writes). */
+uint32_t section_access_mask(const struct section *sec)
 {
-	int fl = fcntl(file, F_GETFL);
-	struct stat st;
+	return sec->flags & SECSHM_SECTION_READONLY ?
+	       SECSHM_ACCESS_SPECIFIC & ~SECSHM_ACCESS_MAP_WRITE : SECSHM_ACCESS_SPECIFIC;
+}
 
-	if (fl < 0 || fstat(file, &st))
+/*
+ * A regular file on an allowed filesystem (asked first: nothing here may
+ * call into a filesystem that could block), open for reading, covered
+ * whole by the section: a view hands out a descriptor of the file itself,
+ * so a section shorter than its file would give away the bytes after it.
+ */
+static int file_check(struct secshm_server *srv, int file, uint64_t length)
+{
+	struct stat st;
+	int err = file_allowed(srv, file), fl;
+
+	if (err)
+		return err;
+	fl = fcntl(file, F_GETFL);
+	if (fl < 0)
 		return -EBADF;
-	if (!S_ISREG(st.st_mode) || (fl & O_ACCMODE) != O_RDWR)
+	if (fl & O_PATH)
+		return -EINVAL;	/* not an open file: reopening it would widen it */
+	if ((fl & O_ACCMODE) == O_WRONLY)
+		return -EACCES;	/* no mapping of it could be read */
+	if (fstat(file, &st))
+		return -EBADF;
+	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
 	if (page_round(length) != page_round((uint64_t)st.st_size))
 		return -ERANGE;
 	return 0;
 }
 
-static int section_file(struct section *sec, int file)
+/* The kernel refused a writable shared mapping: the file does not allow one. */
+static bool not_writable(int err)
 {
-	sec->fd_rw = fcntl(file, F_DUPFD_CLOEXEC, 0);
-	if (sec->fd_rw < 0)
-		return -errno;
-	return reopen_ro(sec);
+	return err == -EPERM || err == -EACCES || err == -ETXTBSY || err == -EROFS;
 }
 
-/* memfd, sized, reopened read-only, chmod 0, sealed: in that order. */
+/* The server's own open and mapping of the file, read-write if the file allows. */
+static int file_map(struct section *sec, int file, bool writable)
+{
+	int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+	void *p;
+
+	sec->fd = file_reopen(file, writable);
+	if (sec->fd < 0)
+		return sec->fd;
+	p = mmap(NULL, sec->length, prot, MAP_SHARED, sec->fd, 0);
+	if (p != MAP_FAILED) {
+		sec->map = p;
+		return 0;
+	}
+	close(sec->fd);
+	sec->fd = -1;
+	return errno == ENOMEM ? -ENOMEM : -errno;
+}
+
+/*
+ * Only as writable as the caller's own shared mapping could be (P9): a
+ * descriptor open read-only, a write or future-write seal, an append-only
+ * or immutable inode, a swap file make the section read-only. The kernel
+ * runs those checks on the server's own read-write open and mapping, made
+ * only for a descriptor the caller opened read-write.
+ */
+static int section_file(struct section *sec, int file)
+{
+	int fl = fcntl(file, F_GETFL), err = -EPERM;
+
+	if (fl < 0)
+		return -EBADF;
+	if ((fl & O_ACCMODE) == O_RDWR)
+		err = file_map(sec, file, true);
+	if (!err)
+		return 0;
+	if (!not_writable(err))
+		return err;
+	sec->flags |= SECSHM_SECTION_READONLY;
+	return file_map(sec, file, false);
+}
+
+/* memfd, sized, chmod 0600, sealed: in that order. */
 static int section_memfd(struct section *sec)
 {
-	int err;
-
-	sec->fd_rw = memfd_create("secshm", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (sec->fd_rw < 0)
+	sec->fd = memfd_create("secshm", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (sec->fd < 0)
+		return fd_errno(errno);
+	if (ftruncate(sec->fd, (off_t)sec->length))
 		return -errno;
-	if (ftruncate(sec->fd_rw, (off_t)sec->length))
-		return -errno;
-	err = reopen_ro(sec);
-	if (err)
-		return err;
-	if (fchmod(sec->fd_rw, 0) || fcntl(sec->fd_rw, F_ADD_SEALS, SECTION_SEALS))
+	if (fchmod(sec->fd, 0600) || fcntl(sec->fd, F_ADD_SEALS, SECTION_SEALS))
 		return -errno;
 	return 0;
 }
@@ -140,7 +182,8 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 	bool permanent = p->flags & SECSHM_SECTION_PERMANENT;
 	struct charge charge = {
 		.length = page_round(p->length),
-		.owner = permanent ? p->sd->owner : QUOTA_NO_OWNER,
+		.uid = p->uid,
+		.owner = permanent ? p->sd->owner : QUOTA_NO_UID,
 		.pinned = p->flags & SECSHM_SECTION_PINNED,
 	};
 	uint64_t length = charge.length;
@@ -151,7 +194,7 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 		return -EINVAL;
 	if (!length || length > (uint64_t)INT64_MAX)
 		return -EOVERFLOW;
-	if (p->file >= 0 && (err = file_check(p->file, p->length)))
+	if (p->file >= 0 && (err = file_check(srv, p->file, p->length)))
 		return err;
 	err = quota_charge(srv, p->creator, &charge);
 	if (err)
@@ -161,15 +204,13 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 		err = -ENOMEM;
 		goto err_uncharge;
 	}
-	sec->fd_rw = sec->fd_ro = -1;
+	sec->fd = -1;
 	sec->length = length;
 	sec->flags = p->flags;
 	sec->sd = *p->sd;
 	sec->creator = p->creator;
 	sec->charge = charge;
 	list_init(&sec->creator_link);
-	if (p->file >= 0)
-		access_init();
 	err = p->file >= 0 ? section_file(sec, p->file) : section_memfd(sec);
 	if (!err && charge.pinned)
 		err = section_pin(sec);
@@ -197,10 +238,8 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 err_free:
 	if (sec->map)
 		munmap(sec->map, sec->length);
-	if (sec->fd_ro >= 0)
-		close(sec->fd_ro);
-	if (sec->fd_rw >= 0)
-		close(sec->fd_rw);
+	if (sec->fd >= 0)
+		close(sec->fd);
 	free(sec);
 err_uncharge:
 	quota_uncharge(srv, p->creator, &charge);
@@ -213,7 +252,7 @@ unsigned char *section_map(struct section *sec)
 
 	if (sec->map)
 		return sec->map;
-	p = mmap(NULL, sec->length, PROT_READ | PROT_WRITE, MAP_SHARED, sec->fd_rw, 0);
+	p = mmap(NULL, sec->length, PROT_READ | PROT_WRITE, MAP_SHARED, sec->fd, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	sec->map = p;

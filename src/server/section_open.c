@@ -2,9 +2,10 @@
 /*
  * Creating and opening sections by name (ZwCreateSection, ZwOpenSection).
  * Without SECSHM_OBJ_KERNEL_HANDLE the server acts for a client: the handle
- * goes in that client's table and the access check always uses that
- * client's credentials (H4). With it, the handle is the server's own and the
- * check runs only if SECSHM_OBJ_FORCE_ACCESS_CHECK asks for it.
+ * goes in that client's table, the access check always uses that client's
+ * credentials (H4) and names resolve in that client's namespace (N1). With
+ * it, the handle is the server's own, names resolve as the server's, and
+ * the check runs only if SECSHM_OBJ_FORCE_ACCESS_CHECK asks for it.
  */
 #include <errno.h>
 #include <string.h>
@@ -79,20 +80,34 @@ static int open_existing(const struct open_ctx *ctx, struct section *sec, uint32
 	}
 	if (err)
 		return err;
+	if (granted & ~section_access_mask(sec))
+		return -EACCES;
 	return insert(ctx, sec, granted, handle);
 }
 
-static int lookup(struct secshm_server *srv, const char *name, struct section **sec)
+static struct section *lookup(struct secshm_server *srv, const char *name)
 {
-	size_t len = strnlen(name, SECSHM_NAME_MAX + 1);
-	struct name_node *node;
-	int err = name_validate(name, len);
+	struct name_node *node = name_lookup(&srv->names, name, strlen(name));
 
-	if (err)
-		return err;
-	node = name_lookup(&srv->names, name, len);
-	*sec = node ? container_of(node, struct section, name) : NULL;
-	return 0;
+	return node ? container_of(node, struct section, name) : NULL;
+}
+
+/* The name as this caller means it (N1). */
+static int resolve(const struct open_ctx *ctx, struct qname *q)
+{
+	if (!ctx->attr->name)
+		return -EINVAL;
+	return name_resolve(ctx->attr->name, ctx->kernel, ctx->kernel ? 0 : ctx->cred->uid, q);
+}
+
+/* May this caller make a new name there? The server may anywhere. */
+static bool may_create(const struct open_ctx *ctx, const struct qname *q)
+{
+	if (ctx->kernel)
+		return true;
+	if (q->global)
+		return cred_global(ctx->srv, ctx->cred);
+	return q->uid == ctx->cred->uid;
 }
 
 int secshm_section_open(struct secshm_server *srv, const struct secshm_object_attr *attr,
@@ -100,15 +115,17 @@ int secshm_section_open(struct secshm_server *srv, const struct secshm_object_at
 {
 	struct open_ctx ctx;
 	struct section *sec;
+	struct qname q;
 	int err = ctx_init(&ctx, srv, attr);
 
 	if (err)
 		return err;
-	if (!attr->name)
-		return -EINVAL;
-	err = lookup(srv, attr->name, &sec);
+	err = resolve(&ctx, &q);
 	if (err)
 		return err;
+	sec = lookup(srv, q.name);
+	if (!sec && q.alt[0])
+		sec = lookup(srv, q.alt);
 	if (!sec)
 		return -ENOENT;
 	return open_existing(&ctx, sec, access, handle);
@@ -146,10 +163,11 @@ int secshm_section_create(struct secshm_server *srv, const struct secshm_object_
 			  uint64_t size, uint32_t flags, uint32_t access, int file,
 			  uint32_t *handle)
 {
-	struct section_params p = { .name = attr->name, .length = size, .file = file };
+	struct section_params p = { .length = size, .file = file, .uid = QUOTA_NO_UID };
 	struct secshm_sd sd;
 	struct open_ctx ctx;
 	struct section *sec;
+	struct qname q;
 	uint32_t granted;
 	int err = ctx_init(&ctx, srv, attr);
 
@@ -159,9 +177,10 @@ int secshm_section_create(struct secshm_server *srv, const struct secshm_object_
 	if (err)
 		return err;
 	if (attr->name) {
-		err = lookup(srv, attr->name, &sec);
+		err = resolve(&ctx, &q);
 		if (err)
 			return err;
+		sec = lookup(srv, q.name);
 		if (sec && ((flags & SECSHM_CREATE_NEW) ||
 			    ((sec->flags & SECSHM_SECTION_CLIENT_CREATED) && ctx.kernel)))
 			return -EEXIST;
@@ -169,6 +188,9 @@ int secshm_section_create(struct secshm_server *srv, const struct secshm_object_
 			err = open_existing(&ctx, sec, access, handle);
 			return err ? err : SECSHM_EXISTED;
 		}
+		if (!may_create(&ctx, &q))
+			return -EPERM;
+		p.name = q.name;
 	}
 	err = access_want(access, &granted);
 	if (err)
@@ -177,13 +199,16 @@ int secshm_section_create(struct secshm_server *srv, const struct secshm_object_
 	if (err)
 		return err;
 	p.sd = &sd;
-	p.creator = ctx.kernel ? NULL : attr->client;
+	if (!ctx.kernel) {
+		p.creator = attr->client;
+		p.uid = attr->client->cred.uid;
+	}
 	err = section_new(srv, &p, &sec);
 	if (err)
 		return err;
 	if (p.flags & SECSHM_SECTION_PERMANENT)
 		secshm_object_get(&sec->obj);	/* the name's own reference */
-	err = insert(&ctx, sec, granted, handle);
+	err = granted & ~section_access_mask(sec) ? -EACCES : insert(&ctx, sec, granted, handle);
 	if (err)
 		section_unlink(sec);
 	secshm_object_put(&sec->obj);

@@ -42,6 +42,20 @@ bool cred_trusted(const struct secshm_server *srv, const struct secshm_cred *cre
 	return false;
 }
 
+/* SeCreateGlobalPrivilege: root, the server's own uid, and whom it names. */
+bool cred_global(const struct secshm_server *srv, const struct secshm_cred *cred)
+{
+	if (cred->uid == 0 || cred->uid == srv->euid)
+		return true;
+	for (size_t i = 0; i < srv->nglobal_uids; i++)
+		if (srv->global_uids[i] == cred->uid)
+			return true;
+	for (size_t i = 0; i < srv->nglobal_gids; i++)
+		if (cred_in_group(cred, srv->global_gids[i]))
+			return true;
+	return false;
+}
+
 static uint32_t mode_rights(uint32_t bits)
 {
 	return (bits & 4 ? SECSHM_ACCESS_QUERY | SECSHM_ACCESS_MAP_READ |

@@ -10,9 +10,26 @@
 #include <unistd.h>
 #include "internal.h"
 
+/* Descriptors the server keeps for itself: epoll, listener, wake, spare, stdio. */
+#define FDS_RESERVED	64
+
+static uint32_t fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur <= 2 * FDS_RESERVED)
+		return FDS_RESERVED;
+	return rl.rlim_cur > UINT32_MAX ? UINT32_MAX : (uint32_t)rl.rlim_cur - FDS_RESERVED;
+}
+
+/*
+ * A uid's share is a fraction of each server-wide cap, so that one uid
+ * cannot exhaust a cap alone, whatever number of connections it opens.
+ */
 void secshm_limits_default(struct secshm_limits *l)
 {
 	uint64_t ram = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+	uint32_t fds = fd_limit();
 
 	*l = (struct secshm_limits){
 		.client_handles = 4096,
@@ -26,6 +43,12 @@ void secshm_limits_default(struct secshm_limits *l)
 		.sections = 262144,
 		.bytes = ram,
 		.pinned = 256ULL << 20,
+		.uid_clients = 256,
+		.uid_sections = 16384,
+		.uid_bytes = ram / 4,
+		.uid_tokens = 1024,
+		.uid_fds = fds / 8,
+		.fds = fds,
 	};
 }
 
@@ -47,7 +70,15 @@ static void limits_fill(struct secshm_limits *l, const struct secshm_limits *in)
 	DEFAULT(sections);
 	DEFAULT(bytes);
 	DEFAULT(pinned);
+	DEFAULT(uid_clients);
+	DEFAULT(uid_sections);
+	DEFAULT(uid_bytes);
+	DEFAULT(uid_tokens);
+	DEFAULT(uid_fds);
+	DEFAULT(fds);
 #undef DEFAULT
+	if (l->fds > d.fds)
+		l->fds = d.fds;	/* what the kernel lets us have */
 }
 
 static void *dup_array(const void *p, size_t n, size_t size)
@@ -62,7 +93,7 @@ static void *dup_array(const void *p, size_t n, size_t size)
 	return q;
 }
 
-/* Every section holds two descriptors: take all the kernel allows. */
+/* Every section and connection holds descriptors: take all the kernel allows. */
 static void raise_fd_limit(void)
 {
 	struct rlimit rl;
@@ -73,6 +104,28 @@ static void raise_fd_limit(void)
 	}
 }
 
+static int copy_config(struct secshm_server *srv, const struct secshm_server_config *cfg)
+{
+	srv->trusted_uids = dup_array(cfg->trusted_uids, cfg->ntrusted_uids, sizeof(uid_t));
+	srv->trusted_gids = dup_array(cfg->trusted_gids, cfg->ntrusted_gids, sizeof(gid_t));
+	srv->global_uids = dup_array(cfg->global_uids, cfg->nglobal_uids, sizeof(uid_t));
+	srv->global_gids = dup_array(cfg->global_gids, cfg->nglobal_gids, sizeof(gid_t));
+	srv->file_fs = cfg->file_fs ? strdup(cfg->file_fs) : NULL;
+	if ((cfg->ntrusted_uids && !srv->trusted_uids) ||
+	    (cfg->ntrusted_gids && !srv->trusted_gids) ||
+	    (cfg->nglobal_uids && !srv->global_uids) ||
+	    (cfg->nglobal_gids && !srv->global_gids) || (cfg->file_fs && !srv->file_fs))
+		return -ENOMEM;
+	srv->ntrusted_uids = cfg->ntrusted_uids;
+	srv->ntrusted_gids = cfg->ntrusted_gids;
+	srv->nglobal_uids = cfg->nglobal_uids;
+	srv->nglobal_gids = cfg->nglobal_gids;
+	srv->ring_poll_ns = (uint64_t)cfg->ring_poll_us * 1000;
+	if (cfg->check_fetch && !(srv->fetch = fetch_ledger_new()))
+		return -ENOMEM;
+	return 0;
+}
+
 int secshm_server_new(const struct secshm_server_config *cfg, struct secshm_server **out)
 {
 	struct secshm_server *srv = calloc(1, sizeof(*srv));
@@ -80,23 +133,18 @@ int secshm_server_new(const struct secshm_server_config *cfg, struct secshm_serv
 
 	if (!srv)
 		return -ENOMEM;
-	srv->listen_fd = srv->epfd = srv->spare_fd = srv->stop_fd = -1;
+	srv->listen_fd = srv->epfd = srv->spare_fd = srv->wake_fd = -1;
 	list_init(&srv->clients);
+	list_init(&srv->zombies);
 	list_init(&srv->tokens);
+	list_init(&srv->active_rings);
 	srv->listen_watch.kind = WATCH_LISTENER;
-	srv->stop_watch.kind = WATCH_STOP;
+	srv->wake_watch.kind = WATCH_WAKE;
+	raise_fd_limit();
 	limits_fill(&srv->limits, cfg ? &cfg->limits : NULL);
-	srv->ring_poll_ns = cfg ? (uint64_t)cfg->ring_poll_us * 1000 : 0;
 	srv->euid = geteuid();
-	if (cfg) {
-		srv->trusted_uids = dup_array(cfg->trusted_uids, cfg->ntrusted_uids, sizeof(uid_t));
-		srv->trusted_gids = dup_array(cfg->trusted_gids, cfg->ntrusted_gids, sizeof(gid_t));
-		if ((cfg->ntrusted_uids && !srv->trusted_uids) ||
-		    (cfg->ntrusted_gids && !srv->trusted_gids))
-			goto err;
-		srv->ntrusted_uids = cfg->ntrusted_uids;
-		srv->ntrusted_gids = cfg->ntrusted_gids;
-	}
+	if (cfg && copy_config(srv, cfg))
+		goto err;
 	handle_table_init(&srv->handles, HANDLE_INDEX_MAX, SECSHM_HANDLE_SERVER);
 	srv->rxbuf = malloc(SERVER_RX_MAX);
 	srv->txbuf = malloc(SERVER_TX_MAX);
@@ -104,14 +152,17 @@ int secshm_server_new(const struct secshm_server_config *cfg, struct secshm_serv
 		goto err;
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	srv->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (srv->epfd < 0 || srv->spare_fd < 0 || srv->stop_fd < 0 ||
-	    epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->stop_fd,
-		      &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &srv->stop_watch })) {
+	srv->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (srv->epfd < 0 || srv->spare_fd < 0 || srv->wake_fd < 0 ||
+	    epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->wake_fd,
+		      &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &srv->wake_watch })) {
 		err = -errno;
 		goto err;
 	}
-	raise_fd_limit();
+	err = offload_init(srv);
+	if (err)
+		goto err;
+	access_init();
 	*out = srv;
 	return 0;
 err:
@@ -137,23 +188,27 @@ void secshm_server_free(struct secshm_server *srv)
 {
 	if (!srv)
 		return;
-	while (!list_empty(&srv->clients))
-		client_disconnect(list_first_entry(&srv->clients, struct secshm_client, link));
+	offload_fini(srv);
+	loop_fini(srv);
 	handle_table_release(&srv->handles);
 	if (srv->names.buckets)
 		unlink_all(srv);
 	transport_close(srv);
 	name_table_fini(&srv->names);
+	accounts_free(srv);
 	if (srv->epfd >= 0)
 		close(srv->epfd);
 	if (srv->spare_fd >= 0)
 		close(srv->spare_fd);
-	if (srv->stop_fd >= 0)
-		close(srv->stop_fd);
+	if (srv->wake_fd >= 0)
+		close(srv->wake_fd);
 	free(srv->opcodes.ops);
-	free(srv->owners);
 	free(srv->trusted_uids);
 	free(srv->trusted_gids);
+	free(srv->global_uids);
+	free(srv->global_gids);
+	free(srv->file_fs);
+	free(srv->fetch);
 	free(srv->rxbuf);
 	free(srv->txbuf);
 	free(srv);
@@ -171,7 +226,7 @@ int secshm_server_fd(const struct secshm_server *srv)
 
 int secshm_server_dispatch(struct secshm_server *srv, int timeout_ms)
 {
-	return transport_dispatch(srv, timeout_ms);
+	return loop_dispatch(srv, timeout_ms);
 }
 
 int secshm_server_run(struct secshm_server *srv)
@@ -179,7 +234,7 @@ int secshm_server_run(struct secshm_server *srv)
 	int err = 0;
 
 	while (!srv->stop && err >= 0)
-		err = transport_dispatch(srv, -1);
+		err = loop_dispatch(srv, -1);
 	srv->stop = 0;
 	return err < 0 ? err : 0;
 }
@@ -190,6 +245,6 @@ void secshm_server_stop(struct secshm_server *srv)
 	uint64_t one = 1;
 
 	srv->stop = 1;
-	if (write(srv->stop_fd, &one, sizeof(one)) < 0)
+	if (write(srv->wake_fd, &one, sizeof(one)) < 0)
 		return;	/* already pending */
 }

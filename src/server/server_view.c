@@ -33,12 +33,15 @@ int secshm_view_map(struct secshm_object *section, uint64_t offset, uint64_t len
 		return -EOVERFLOW;
 	if (offset + length > sec->length)
 		return -ERANGE;
-	if (prot & SECSHM_PROT_WRITE)
+	if (prot & SECSHM_PROT_WRITE) {
+		if (!(section_access_mask(sec) & SECSHM_ACCESS_MAP_WRITE))
+			return -EACCES;
 		mprot |= PROT_WRITE;
+	}
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	v->addr = mmap(NULL, length, mprot, MAP_SHARED, sec->fd_rw, (off_t)offset);
+	v->addr = mmap(NULL, length, mprot, MAP_SHARED, sec->fd, (off_t)offset);
 	if (v->addr == MAP_FAILED) {
 		free(v);
 		return -ENOMEM;

@@ -14,8 +14,6 @@
 #include <sys/random.h>
 #include "internal.h"
 
-#define TOKENS_PER_CLIENT 64
-
 struct token {
 	struct list_head link;		/* srv->tokens */
 	struct secshm_token value;
@@ -27,7 +25,7 @@ struct token {
 static void token_free(struct token *t)
 {
 	list_del_init(&t->link);
-	t->exporter->ntokens--;
+	quota_uncharge_token(t->exporter);
 	secshm_object_put(&t->sec->obj);
 	free(t);
 }
@@ -36,20 +34,23 @@ int token_export(struct secshm_client *c, struct section *sec, uint32_t access,
 		 struct secshm_token *value)
 {
 	struct token *t;
+	int err = quota_charge_token(c);
 
-	if (c->ntokens >= TOKENS_PER_CLIENT)
-		return -EDQUOT;
+	if (err)
+		return err;
 	t = calloc(1, sizeof(*t));
-	if (!t)
+	if (!t) {
+		quota_uncharge_token(c);
 		return -ENOMEM;
+	}
 	if (getrandom(&t->value, sizeof(t->value), 0) != sizeof(t->value)) {
+		quota_uncharge_token(c);
 		free(t);
 		return -EAGAIN;
 	}
 	t->sec = to_section(secshm_object_get(&sec->obj));
 	t->access = access;
 	t->exporter = c;
-	c->ntokens++;
 	list_add_tail(&t->link, &c->srv->tokens);
 	*value = t->value;
 	return 0;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The socket transport: AF_UNIX SOCK_SEQPACKET, one message per request and
- * per reply, non-blocking, one epoll loop. A client whose socket will not
- * take a reply gets it queued and is not read again until the queue drains,
- * so a slow client costs only itself. Descriptors a client attaches are
- * closed unread (R4).
+ * per reply, non-blocking. A client whose socket will not take a reply gets
+ * it queued and is not read again until the queue drains, so a slow client
+ * costs only itself. Descriptors a client attaches are handed to its uid's
+ * worker to close (offload.c): the last close of some descriptors blocks,
+ * and the loop must not (R4, docs/daemon-rules.md). A descriptor a reply
+ * carries is the server's own, made for that reply, and closed once sent.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,10 +93,15 @@ void transport_close(struct secshm_server *srv)
 	srv->listen_fd = -1;
 }
 
-static void watch(struct secshm_client *c, uint32_t events)
+/* What the loop should tell us about c: replies to push, or requests to read. */
+void transport_interest(struct secshm_client *c)
 {
-	struct epoll_event ev = { .events = events, .data.ptr = &c->watch };
+	struct epoll_event ev = { .data.ptr = &c->watch };
 
+	if (!list_empty(&c->outq))
+		ev.events = EPOLLOUT;
+	else if (!c->busy)
+		ev.events = EPOLLIN;
 	epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
@@ -123,28 +130,34 @@ static int send_one(int sock, void *data, size_t len, int fd)
 	return 0;
 }
 
+/* A descriptor made for a reply is gone once sent (or once it never will be). */
+static void reply_fd_done(struct secshm_client *c, int fd)
+{
+	if (fd < 0)
+		return;
+	close(fd);
+	fds_uncharge(c->srv, c->acct, 1);
+}
+
 static void enqueue(struct secshm_client *c, void *data, size_t len, int fd)
 {
 	struct outmsg *m = malloc(sizeof(*m) + len);
 
 	if (!m) {
+		reply_fd_done(c, fd);
 		c->dead = true;
 		return;
 	}
 	m->len = len;
-	m->fd = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
-	if (fd >= 0 && m->fd < 0) {
-		free(m);
-		c->dead = true;
-		return;
-	}
+	m->fd = fd;
 	memcpy(m->data, data, len);
-	if (list_empty(&c->outq))
-		watch(c, EPOLLOUT);
 	list_add_tail(&m->link, &c->outq);
+	if (m->link.prev == &c->outq)
+		transport_interest(c);
 }
 
-static void send_reply(struct secshm_client *c, void *data, size_t len, int fd)
+/* Send a reply, or queue it behind the ones the socket has not taken. fd is given up. */
+void transport_reply(struct secshm_client *c, void *data, size_t len, int fd)
 {
 	int err;
 
@@ -153,13 +166,16 @@ static void send_reply(struct secshm_client *c, void *data, size_t len, int fd)
 		return;
 	}
 	err = send_one(c->fd, data, len, fd);
-	if (err == -EAGAIN)
+	if (err == -EAGAIN) {
 		enqueue(c, data, len, fd);
-	else if (err)
+		return;
+	}
+	reply_fd_done(c, fd);
+	if (err)
 		c->dead = true;
 }
 
-static void flush(struct secshm_client *c)
+static void push(struct secshm_client *c)
 {
 	struct list_head *pos, *tmp;
 
@@ -174,11 +190,23 @@ static void flush(struct secshm_client *c)
 			return;
 		}
 		list_del_init(&m->link);
-		if (m->fd >= 0)
-			close(m->fd);
+		reply_fd_done(c, m->fd);
 		free(m);
 	}
-	watch(c, EPOLLIN);
+	transport_interest(c);
+}
+
+void transport_drop_outq(struct secshm_client *c)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &c->outq) {
+		struct outmsg *m = list_entry(pos, struct outmsg, link);
+
+		list_del_init(&m->link);
+		reply_fd_done(c, m->fd);
+		free(m);
+	}
 }
 
 /*
@@ -186,10 +214,11 @@ static void flush(struct secshm_client *c)
  * more than FDS_MAX (the kernel already dropped the excess) counts as
  * FDS_MAX + 1 so the request is malformed.
  */
-static int take_fds(struct msghdr *mh, int fds[FDS_MAX])
+static int take_fds(struct msghdr *mh, int fds[FDS_MAX], unsigned int *kept)
 {
 	int n = 0;
 
+	*kept = 0;
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
 		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
 			continue;
@@ -197,21 +226,15 @@ static int take_fds(struct msghdr *mh, int fds[FDS_MAX])
 			if (n < FDS_MAX)
 				memcpy(&fds[n++], CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
 	}
+	*kept = (unsigned int)n;
 	return n + !!(mh->msg_flags & MSG_CTRUNC);
-}
-
-static void close_fds(const int *fds, int n)
-{
-	for (int i = 0; i < n && i < FDS_MAX; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
 }
 
 static void serve(struct secshm_client *c)
 {
 	struct secshm_server *srv = c->srv;
 
-	for (int i = 0; i < MSGS_PER_WAKEUP && !c->dead && list_empty(&c->outq); i++) {
+	for (int i = 0; i < MSGS_PER_WAKEUP && !c->dead && !c->busy && list_empty(&c->outq); i++) {
 		union {
 			char buf[CMSG_SPACE(FDS_MAX * sizeof(int))];
 			struct cmsghdr align;
@@ -223,95 +246,88 @@ static void serve(struct secshm_client *c)
 		};
 		ssize_t n = recvmsg(c->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		int fds[FDS_MAX], nfds, fd = -1;
+		unsigned int kept;
 		size_t len;
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return;
-		if (n <= 0) {
+		if (n < 0) {
+			c->dead = true;	/* the control buffer is not the kernel's to read */
+			return;
+		}
+		nfds = take_fds(&mh, fds, &kept);
+		if (n == 0) {	/* the end, or a zero-length message: the same to us */
+			offload_close(c, fds, kept);
 			c->dead = true;
 			return;
 		}
-		nfds = take_fds(&mh, fds);
 		len = dispatch_request(c, srv->rxbuf, (size_t)n, fds, nfds,
 				       mh.msg_flags & MSG_TRUNC, srv->txbuf, SERVER_TX_MAX, &fd);
-		close_fds(fds, nfds);
-		send_reply(c, srv->txbuf, len, fd);
+		offload_close(c, fds, kept);
+		if (c->flush)
+			flush_start(c, srv->txbuf, len);
+		else
+			transport_reply(c, srv->txbuf, len, fd);
 	}
+	if (c->busy && !c->dead)
+		transport_interest(c);
 }
 
-static void accept_clients(struct secshm_server *srv)
+/* The loop saw events on c's socket. */
+void transport_event(struct secshm_client *c, uint32_t events)
+{
+	if (events & EPOLLOUT)
+		push(c);
+	if (events & (EPOLLHUP | EPOLLERR) && (c->busy || !list_empty(&c->outq)))
+		c->dead = true;	/* nobody to answer: what it still sent is moot */
+	else if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		serve(c);
+	if (c->dead)
+		client_disconnect(c);
+}
+
+/*
+ * Told once, unasked, why a connection is refused (docs/quotas.md). If even
+ * that does not fit, the client sees the connection end instead.
+ */
+static void refuse(int fd, int status)
+{
+	struct secshm_msg hdr = { .size = sizeof(hdr), .version = SECSHM_ABI_VERSION,
+				  .status = status };
+
+	send(fd, &hdr, sizeof(hdr), MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
+void transport_accept(struct secshm_server *srv)
 {
 	for (;;) {
 		struct epoll_event ev = { .events = EPOLLIN };
 		struct secshm_client *c;
-		int fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), err;
 
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE) {
 				/* Out of descriptors: refuse one so the listener stops firing. */
 				close(srv->spare_fd);
-				close(accept(srv->listen_fd, NULL, NULL));
+				fd = accept(srv->listen_fd, NULL, NULL);
+				if (fd >= 0)
+					refuse(fd, -ENOSPC);
 				srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 			}
 			return;
 		}
-		if (srv->nclients >= srv->limits.clients || client_new(srv, fd, &c)) {
-			close(fd);
+		err = client_new(srv, fd, &c);
+		if (err) {
+			refuse(fd, err);
 			continue;
 		}
 		ev.data.ptr = &c->watch;
-		if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev))
-			client_free(c);
-	}
-}
-
-void client_disconnect(struct secshm_client *c)
-{
-	epoll_ctl(c->srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
-	client_free(c);
-}
-
-static void drain(int fd)
-{
-	uint64_t count;
-
-	while (read(fd, &count, sizeof(count)) > 0)
-		;
-}
-
-int transport_dispatch(struct secshm_server *srv, int timeout_ms)
-{
-	struct epoll_event ev[64];
-	int n = epoll_wait(srv->epfd, ev, 64, timeout_ms);
-
-	if (n < 0)
-		return errno == EINTR ? 0 : -errno;
-	for (int i = 0; i < n; i++) {
-		struct watch *w = ev[i].data.ptr;
-		struct secshm_client *c;
-
-		switch (w->kind) {
-		case WATCH_LISTENER:
-			accept_clients(srv);
-			continue;
-		case WATCH_STOP:
-			drain(srv->stop_fd);
-			continue;
-		case WATCH_RING:
-			ring_service(w);
-			continue;
-		case WATCH_CLIENT:
-			break;
-		}
-		c = container_of(w, struct secshm_client, watch);
-		if (ev[i].events & EPOLLOUT)
-			flush(c);
-		if (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-			serve(c);
-		if (c->dead)
+		if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+			c->dead = true;
 			client_disconnect(c);
+		}
 	}
-	return n;
 }

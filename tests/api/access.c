@@ -362,7 +362,7 @@ static int child_identity(void *p)
 static void test_identity_from_kernel(void **state)
 {
 	char name[64];
-	struct ident_arg a = { harness_name(name, sizeof(name), "ident") };
+	struct ident_arg a = { harness_local_name(name, sizeof(name), "ident") };
 
 	assert_int_equal(harness_as_nobody(child_identity, &a), 0);
 }

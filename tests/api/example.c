@@ -133,7 +133,7 @@ static int client_created(void *p)
 	CHILD_CHECK(!(info.flags & SECSHM_SECTION_SERVER_PRIVATE));
 	CHILD_EQ(info.server_refs, 0);
 	CHILD_EQ(secshm_close(s, h), 0);
-	harness_name(name, sizeof(name), "p3");
+	harness_local_name(name, sizeof(name), "p3");
 	CHILD_EQ(secshm_create(s, name, 4096, SECSHM_GENERIC_ALL, SECSHM_CREATE_NEW, NULL, &h), 0);
 	CHILD_EQ(secshm_query(s, h, &info, NULL), 0);
 	CHILD_CHECK(info.flags & SECSHM_SECTION_CLIENT_CREATED);

@@ -178,7 +178,7 @@ static int child_hoard(void *p)
 		uint32_t h, d, o;
 		unsigned char *v;
 
-		harness_name(name, sizeof(name), "hoard");
+		harness_local_name(name, sizeof(name), "hoard");
 		CHILD_EQ(secshm_create(s, i % 2 ? name : NULL, (i + 1) * page, SECSHM_GENERIC_ALL, 0,
 				       NULL, &h), 0);
 		CHILD_EQ(secshm_duplicate(s, h, SECSHM_GENERIC_READ, &d), 0);

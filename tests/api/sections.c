@@ -139,16 +139,19 @@ static void test_create_open_dispositions(void **state)
 }
 
 /*
- * SPEC: S2 — names are validated: empty, ".", "..", a ".." or "." component,
- * leading, trailing or doubled '/', characters outside [A-Za-z0-9._-] give
- * -EINVAL, 256 bytes give -ENAMETOOLONG, for create and open alike; 255
- * bytes are accepted.
+ * SPEC: S2, N1 — names are validated: empty, ".", "..", a ".." or "."
+ * component, leading, trailing or doubled '/', characters outside
+ * [A-Za-z0-9._-], a namespace with no name or a uid that is not a
+ * canonical number give -EINVAL, 256 bytes give -ENAMETOOLONG, for create
+ * and open alike; 255 bytes are accepted.
  */
 static void test_bad_names(void **state)
 {
 	static const char *const bad[] = {
 		"", ".", "..", "a/../b", "a/./b", "../a", "a/..", "/a", "a/", "a//b", "/",
 		"a\nb", "a b", "a*b", "a\\b", "a:b", "\xc3\xa9", "a\tb",
+		"global", "user", "user/5", "user/abc/x", "user/0123/x", "user/-1/x",
+		"user/4294967295/x", "user/99999999999/x",
 	};
 	char longname[SECSHM_NAME_MAX + 2];
 	struct secshm *s = harness_connect();
@@ -169,7 +172,7 @@ static void test_bad_names(void **state)
 		      -ENAMETOOLONG);
 	assert_status(secshm_open(s, longname, SECSHM_GENERIC_READ, &h), -ENAMETOOLONG);
 
-	snprintf(longname, sizeof(longname), "t/%d-", (int)getpid());
+	snprintf(longname, sizeof(longname), "global/t/%d-", (int)getpid());
 	memset(longname + strlen(longname), 'b', SECSHM_NAME_MAX - strlen(longname));
 	longname[SECSHM_NAME_MAX] = '\0';	/* 255 bytes */
 	assert_ok(secshm_create(s, longname, 4096, SECSHM_GENERIC_ALL, SECSHM_CREATE_NEW, NULL, &h));

@@ -335,18 +335,36 @@ static int child_bad_files(void *arg)
 	CHILD_SYSOK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
 	CHILD_OK(secshm_connect(NULL, &s));
 
-	CHILD_STATUS(secshm_create_file(s, NULL, 4 * page, ro, SECSHM_GENERIC_READ, 0, NULL, &h),
-		     -EINVAL);
+	/* Read-only descriptors make read-only sections (P9); they cannot give write. */
+	CHILD_STATUS(secshm_create_file(s, NULL, 4 * page, ro, SECSHM_GENERIC_WRITE, 0, NULL, &h),
+		     -EACCES);
+	CHILD_OK(secshm_create_file(s, NULL, 4 * page, ro, SECSHM_GENERIC_READ, 0, NULL, &h));
+	{
+		struct secshm_section_info info;
+		uint32_t d;
+		void *v;
+
+		CHILD_OK(secshm_query(s, h, &info, NULL));
+		CHILD_CHECK(info.flags & SECSHM_SECTION_READONLY);
+		CHILD_STATUS(secshm_map(s, h, 0, page, SECSHM_PROT_READ | SECSHM_PROT_WRITE, &v),
+			     -EACCES);
+		CHILD_STATUS(secshm_duplicate(s, h, SECSHM_GENERIC_WRITE, &d), -EACCES);
+		CHILD_OK(secshm_map(s, h, 0, page, SECSHM_PROT_READ, &v));
+		CHILD_CHECK(harness_check_fill(v, page, SEED));
+		CHILD_OK(secshm_unmap(s, v));
+	}
+	CHILD_OK(secshm_close(s, h));
 	CHILD_STATUS(secshm_create_file(s, NULL, 4 * page, wo, SECSHM_GENERIC_READ, 0, NULL, &h),
-		     -EINVAL);
+		     -EACCES);
 	CHILD_STATUS(secshm_create_file(s, NULL, 4 * page, opath, SECSHM_GENERIC_READ, 0, NULL,
 					&h), -EINVAL);
+	/* Device, pipe and socket filesystems may not back a section. */
 	CHILD_STATUS(secshm_create_file(s, NULL, page, null, SECSHM_GENERIC_READ, 0, NULL, &h),
-		     -EINVAL);
+		     -EOPNOTSUPP);
 	CHILD_STATUS(secshm_create_file(s, NULL, page, p[1], SECSHM_GENERIC_READ, 0, NULL, &h),
-		     -EINVAL);
+		     -EOPNOTSUPP);
 	CHILD_STATUS(secshm_create_file(s, NULL, page, sv[0], SECSHM_GENERIC_READ, 0, NULL, &h),
-		     -EINVAL);
+		     -EOPNOTSUPP);
 	CHILD_STATUS(secshm_create_file(s, NULL, 4 * page + 1, fd, SECSHM_GENERIC_READ, 0, NULL,
 					&h), -ERANGE);
 	CHILD_STATUS(secshm_create_file(s, NULL, 0, fd, SECSHM_GENERIC_READ, 0, NULL, &h),
@@ -388,11 +406,14 @@ static int child_bad_files(void *arg)
 }
 
 /*
- * SPEC: S1, R4 — backing files a client may not use: read-only,
- * write-only or O_PATH descriptors, /dev/null, a pipe, a socket (-EINVAL);
- * a size a byte past the file's (-ERANGE), zero (-EINVAL), pinned (-EINVAL); the
- * file flag with no descriptor or two is -EBADMSG and the server closes
- * what came.
+ * SPEC: P9, S1, R4 — backing files a client may not use as it asks: a
+ * read-only descriptor gives a read-only section (write access -EACCES,
+ * a writable view or duplicate -EACCES, the file's bytes readable); a
+ * write-only descriptor -EACCES, an O_PATH one -EINVAL; /dev/null, a pipe,
+ * a socket are on filesystems that may not back a section (-EOPNOTSUPP);
+ * a size a byte past the file's (-ERANGE), zero (-EINVAL), pinned
+ * (-EINVAL); the file flag with no descriptor or two is -EBADMSG and the
+ * server closes what came.
  */
 static void test_file_hostile_descriptors(void **state)
 {

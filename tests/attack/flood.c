@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Connection floods (Q1, Q2) from one nobody process: hundreds of held
- * connections, then a burst of connect/disconnect churn. The server may
- * refuse connections past its client cap (a refused connection's first
- * request fails), but must keep serving everyone else and give back every
- * descriptor once the flood is gone.
+ * Connection floods (Q1, Q2, Q5) from one nobody process: connections held
+ * until its uid's cap, then a burst of connect/disconnect churn. Past the
+ * cap a connection is refused with -EDQUOT (the daemon says so at the first
+ * request, the module at open), while root and every other uid are still
+ * served, and every descriptor comes back once the flood is gone.
  */
 #include <sys/resource.h>
 #include "attack.h"
@@ -12,20 +12,22 @@
 #define FLOOD	500
 #define CHURN	1000
 
-struct flood_result {
-	int served;
-};
-
-/* A connection error rather than a status: the server refused this client. */
+/* A connection error rather than a status: the server dropped this client. */
 static bool refused(int r)
 {
 	return r == -ECONNRESET || r == -EPIPE || r == -ENOTCONN || r == -ECONNREFUSED ||
 	       r == -ECONNABORTED || r == -EPROTO || r == -EIO;
 }
 
+static int child_other_uid(void *p)
+{
+	return harness_check_serves();
+}
+
 static int child_flood(void *p, int in, int out)
 {
 	static struct secshm *conns[FLOOD];
+	const struct harness_limits *l = p;
 	struct rlimit rl = { FLOOD + 64, FLOOD + 64 };
 	struct secshm_section_info info;
 	int served = 0, n = 0;
@@ -39,27 +41,24 @@ static int child_flood(void *p, int in, int out)
 		int r = secshm_connect(NULL, &conns[n]);
 
 		if (r < 0) {
-			CHILD_CHECK(refused(r) || r == -EAGAIN || r == -EMFILE);
+			CHILD_STATUS(r, -EDQUOT);	/* the module refuses at open */
 			break;
 		}
 		r = secshm_query(conns[n], 12345, &info, NULL);
-		if (r == -EBADF)
-			served++;
-		else
-			CHILD_CHECK(refused(r));
+		if (r == -EDQUOT) {
+			secshm_disconnect(conns[n]);
+			break;
+		}
+		CHILD_STATUS(r, -EBADF);
+		served++;
 	}
-	CHILD_CHECK(served > 0);
-	if (!harness_external())
-		CHILD_EQ(served, FLOOD);	/* the harness's secshmd takes 4096 clients */
+	CHILD_EQ(served, l->uid_clients);
 	CHILD_EQ(write(out, &served, sizeof(served)), (ssize_t)sizeof(served));
 	CHILD_EQ(attack_await(in, 30000), 0);
 	/* Every held connection still answers after the others were served. */
-	for (int i = 0; i < n; i++) {
-		int r = secshm_query(conns[i], 12345, &info, NULL);
-
-		CHILD_CHECK(r == -EBADF || refused(r));
-	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < served; i++)
+		CHILD_STATUS(secshm_query(conns[i], 12345, &info, NULL), -EBADF);
+	for (int i = 0; i < served; i++)
 		secshm_disconnect(conns[i]);
 	/* Churn: connect, one request, disconnect; or connect and vanish. */
 	for (int i = 0; i < CHURN; i++) {
@@ -80,31 +79,34 @@ static int child_flood(void *p, int in, int out)
 }
 
 /*
- * SPEC: Q1, Q2, S4 — 500 connections held by one nobody process: each is
- * served (or, past the server's cap, refused at its first request), root
- * is served while they are held and the server counts them; after 1,000
- * more connect/disconnect rounds the server's clients and descriptors
- * return to the baseline (the teardown's check).
+ * SPEC: Q5, Q1, Q2, S4 — one nobody process opens connections until its
+ * uid's cap: each is served, the next is refused with -EDQUOT; root and
+ * another uid are served while they are held and the server counts them;
+ * after 1,000 more connect/disconnect rounds the server's clients and
+ * descriptors return to the baseline (the teardown's check).
  */
 static void test_connection_flood(void **state)
 {
 	struct attack_child ch = ATTACK_CHILD_INIT;
 	struct secshm_stats base, now;
+	struct harness_limits l;
 	struct pollfd pfd;
 	int served = 0;
 
+	assert_int_equal(harness_limits(&l), 0);
 	assert_ok(harness_stats(&base));
-	assert_int_equal(attack_spawn(&ch, HARNESS_NOBODY, HARNESS_NOGROUP, child_flood, NULL), 0);
+	assert_int_equal(attack_spawn(&ch, HARNESS_NOBODY, HARNESS_NOGROUP, child_flood, &l), 0);
 	pfd = (struct pollfd){ .fd = ch.from_child, .events = POLLIN };
 	if (poll(&pfd, 1, 30000) == 1 &&
 	    read(ch.from_child, &served, sizeof(served)) == (ssize_t)sizeof(served)) {
 		assert_int_equal(harness_check_serves(), 0);
+		assert_int_equal(harness_run_as(4242, 4242, child_other_uid, NULL), 0);
 		assert_ok(harness_stats(&now));
 		assert_true(now.clients >= base.clients + (uint32_t)served);
 		attack_post(ch.to_child);
 	}
 	assert_int_equal(attack_reap(&ch), 0);
-	assert_true(served > 0);
+	assert_int_equal(served, l.uid_clients);
 }
 
 static const struct CMUnitTest tests[] = {

@@ -76,22 +76,41 @@ static void test_hostile_names(void **state)
 	secshm_disconnect(s);
 }
 
+/* A name of exactly len bytes: prefix, then 'n's. */
+static void long_name(char *name, const char *prefix, size_t len)
+{
+	size_t p = strlen(prefix);
+
+	memcpy(name, prefix, p);
+	memset(name + p, 'n', len - p);
+	name[len] = '\0';
+}
+
 static int child_length(void *arg)
 {
-	char name[SECSHM_NAME_MAX + 2];
+	char name[SECSHM_NAME_MAX + 2], own[32], stem[32], qualified[SECSHM_NAME_MAX + 2];
 	struct secshm *s;
 	uint32_t h, h2;
-	int len;
+	size_t room;
 
 	CHILD_OK(secshm_connect(NULL, &s));
-	len = snprintf(name, sizeof(name), "t/%d/", (int)getpid());
-	memset(name + len, 'n', sizeof(name) - 1 - (size_t)len);
-	name[SECSHM_NAME_MAX] = '\0';
+	/* The qualified name is what counts: "user/65534/" leaves the rest. */
+	snprintf(own, sizeof(own), "user/%d/", HARNESS_NOBODY);
+	room = SECSHM_NAME_MAX - strlen(own);
+	snprintf(stem, sizeof(stem), "t%d-", (int)getpid());
+	long_name(name, stem, room);
 	CHILD_OK(secshm_create(s, name, 4096, SECSHM_GENERIC_ALL, SECSHM_CREATE_NEW, NULL, &h));
 	CHILD_OK(secshm_open(s, name, SECSHM_GENERIC_READ, &h2));
 	CHILD_OK(secshm_close(s, h2));
-	name[SECSHM_NAME_MAX] = 'n';
-	name[SECSHM_NAME_MAX + 1] = '\0';
+	snprintf(qualified, sizeof(qualified), "%s%s", own, name);
+	CHILD_EQ(strlen(qualified), SECSHM_NAME_MAX);
+	CHILD_OK(secshm_open(s, qualified, SECSHM_GENERIC_READ, &h2));
+	CHILD_OK(secshm_close(s, h2));
+	long_name(name, stem, room + 1);
+	CHILD_STATUS(secshm_create(s, name, 4096, SECSHM_GENERIC_ALL, 0, NULL, &h2),
+		     -ENAMETOOLONG);
+	CHILD_STATUS(secshm_open(s, name, SECSHM_GENERIC_READ, &h2), -ENAMETOOLONG);
+	long_name(name, own, SECSHM_NAME_MAX + 1);
 	CHILD_STATUS(secshm_create(s, name, 4096, SECSHM_GENERIC_ALL, 0, NULL, &h2),
 		     -ENAMETOOLONG);
 	CHILD_STATUS(secshm_open(s, name, SECSHM_GENERIC_READ, &h2), -ENAMETOOLONG);
@@ -100,7 +119,12 @@ static int child_length(void *arg)
 	return 0;
 }
 
-/* SPEC: S2 — a 255-byte name works; 256 bytes is -ENAMETOOLONG for create and open. */
+/*
+ * SPEC: S2, N1 — a name is at most 255 bytes qualified: an unqualified
+ * name that fills the rest of the caller's namespace works, and opens as
+ * the same 255-byte qualified name; one byte more, or 256 bytes written
+ * qualified, is -ENAMETOOLONG for create and open.
+ */
 static void test_name_length(void **state)
 {
 	ATTACK_AS_NOBODY(child_length, NULL);

@@ -112,12 +112,16 @@ static int child_reopen(void *arg)
 	CHILD_ERRNO(open(path, O_RDWR | O_CLOEXEC), EACCES);
 	CHILD_ERRNO(open(path, O_WRONLY | O_CLOEXEC), EACCES);
 	CHILD_ERRNO(open(path, O_RDWR | O_TRUNC | O_CLOEXEC), EACCES);
-	/* The inode's mode is 0 and it is root's: nobody cannot change that. */
+	/*
+	 * The inode is the server's, mode 0600: nobody may not open it, nor
+	 * change that. Its own description is not the server's either.
+	 */
 	{
 		struct stat st;
 
 		CHILD_SYSOK(fstat(fd, &st));
-		CHILD_EQ(st.st_mode & 07777, 0);
+		CHILD_EQ(st.st_mode & 07777, 0600);
+		CHILD_CHECK(st.st_uid != HARNESS_NOBODY);
 		CHILD_ERRNO(fchmod(fd, 0666), EPERM);
 		CHILD_ERRNO(fchown(fd, HARNESS_NOBODY, HARNESS_NOGROUP), EPERM);
 	}
@@ -134,7 +138,7 @@ static int child_reopen(void *arg)
 
 /*
  * SPEC: H2 — reopening the read-only descriptor read-write through
- * /proc/self/fd (or map_files) fails: the inode is mode 0, owned by the
+ * /proc/self/fd (or map_files) fails: the inode is mode 0600, owned by the
  * server, and nobody may not chmod or chown it.
  */
 static void test_fd_reopen_proc(void **state)

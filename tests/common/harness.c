@@ -98,7 +98,7 @@ int harness_server_check_alive(void)
 	return -1;
 }
 
-static int bin_path(char *out, size_t len, const char *name)
+int harness_bin(char *out, size_t len, const char *name)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -117,10 +117,11 @@ static int spawn(enum harness_kind kind)
 {
 	char bin[PATH_MAX];
 	const char *name = kind == HARNESS_EXAMPLE ? "secshm-example-server" : "secshmd";
-	char handles[16], views[16], sections[16], bytes[32];
+	char handles[16], views[16], sections[16], bytes[32], uc[16], us[16], ub[32], ut[16],
+	     os[16];
 	pid_t pid;
 
-	if (bin_path(bin, sizeof(bin), name) < 0) {
+	if (harness_bin(bin, sizeof(bin), name) < 0) {
 		fprintf(stderr, "harness: cannot find %s next to the test binary\n", name);
 		return -1;
 	}
@@ -134,6 +135,11 @@ static int spawn(enum harness_kind kind)
 	snprintf(views, sizeof(views), "%u", HARNESS_MAX_VIEWS);
 	snprintf(sections, sizeof(sections), "%u", HARNESS_MAX_SECTIONS);
 	snprintf(bytes, sizeof(bytes), "%lluM", HARNESS_MAX_BYTES >> 20);
+	snprintf(uc, sizeof(uc), "%u", HARNESS_MAX_UID_CLIENTS);
+	snprintf(us, sizeof(us), "%u", HARNESS_MAX_UID_SECTIONS);
+	snprintf(ub, sizeof(ub), "%lluM", HARNESS_MAX_UID_BYTES >> 20);
+	snprintf(ut, sizeof(ut), "%u", HARNESS_MAX_UID_TOKENS);
+	snprintf(os, sizeof(os), "%u", HARNESS_MAX_OWNER_SECTIONS);
 
 	fflush(NULL);
 	pid = fork();
@@ -142,14 +148,21 @@ static int spawn(enum harness_kind kind)
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (kind == HARNESS_EXAMPLE)
-			execl(bin, name, "--address", g_sock, (char *)NULL);
+			execl(bin, name, "--address", g_sock, "--check-fetch", (char *)NULL);
 		else
 			execl(bin, name, "--foreground", "--address", g_sock,
-			      "--trusted-gid", "0",
+			      "--trusted-gid", "0", "--check-fetch",
 			      "--max-client-handles", handles,
 			      "--max-client-views", views,
 			      "--max-client-sections", sections,
-			      "--max-client-bytes", bytes, (char *)NULL);
+			      "--max-client-bytes", bytes,
+			      "--max-uid-clients", uc,
+			      "--max-uid-sections", us,
+			      "--max-uid-bytes", ub,
+			      "--max-uid-tokens", ut,
+			      "--max-owner-sections", os,
+			      "--ring-poll-us", kind == HARNESS_DAEMON_POLL ? HARNESS_RING_POLL_US : "0",
+			      (char *)NULL);
 		perror("harness: exec");
 		_exit(127);
 	}
@@ -239,7 +252,7 @@ int harness_limits(struct harness_limits *l)
 	};
 
 	if (!g_external) {
-		if (g_kind != HARNESS_DAEMON)
+		if (g_kind == HARNESS_EXAMPLE)
 			return -1;
 		*l = (struct harness_limits){
 			.handles = HARNESS_MAX_HANDLES, .views = HARNESS_MAX_VIEWS,
@@ -449,11 +462,17 @@ struct secshm *harness_connect(void)
 	return s;
 }
 
+static unsigned int name_seq;
+
 const char *harness_name(char *buf, size_t len, const char *tag)
 {
-	static unsigned int n;
+	snprintf(buf, len, "global/t/%d-%u-%s", (int)getpid(), name_seq++, tag);
+	return buf;
+}
 
-	snprintf(buf, len, "t/%d-%u-%s", (int)getpid(), n++, tag);
+const char *harness_local_name(char *buf, size_t len, const char *tag)
+{
+	snprintf(buf, len, "t/%d-%u-%s", (int)getpid(), name_seq++, tag);
 	return buf;
 }
 

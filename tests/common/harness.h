@@ -25,7 +25,11 @@
 enum harness_kind {
 	HARNESS_DAEMON = 1,	/* build/bin/secshmd with the limits below */
 	HARNESS_EXAMPLE = 2,	/* build/bin/secshm-example-server */
+	HARNESS_DAEMON_POLL = 3,	/* secshmd as HARNESS_DAEMON, busy-polling rings */
 };
+
+/* How long HARNESS_DAEMON_POLL busy-polls a ring after its last request. */
+#define HARNESS_RING_POLL_US	"1000000"
 
 /*
  * Limits the harness starts secshmd with (Q1). Views are below handles so
@@ -70,6 +74,9 @@ bool harness_external(void);
 
 /* The backend of the server under test. */
 enum secshm_backend harness_backend(void);
+
+/* A program of the build next to the test binaries (build/bin/name): 0 or -1. */
+int harness_bin(char *out, size_t len, const char *name);
 
 /* The page size. */
 size_t harness_page(void);
@@ -127,8 +134,18 @@ int harness_as_root_child(int (*fn)(void *), void *arg);
  */
 struct secshm *harness_connect(void);
 
-/* A name unique to this process and call: "t/<pid>-<n>-<tag>". */
+/*
+ * A name unique to this process and call, in the global namespace, where
+ * the harness (root) creates and every uid finds it:
+ * "global/t/<pid>-<n>-<tag>" (N1).
+ */
 const char *harness_name(char *buf, size_t len, const char *tag);
+
+/*
+ * The same, unqualified: in the namespace of whoever creates it,
+ * "user/<uid>/t/<pid>-<n>-<tag>" to everyone else (N1).
+ */
+const char *harness_local_name(char *buf, size_t len, const char *tag);
 
 /* FNV-1a 64 (examples/example.h). */
 uint64_t harness_fnv1a(const void *data, size_t len);

@@ -66,11 +66,59 @@ static void test_table(void **state)
 	name_table_fini(&ns);
 }
 
+/* One name as a caller resolves it: primary and fallback, or an error. */
+static void resolves(const char *name, bool server, uid_t uid, int err, const char *want,
+		     const char *alt)
+{
+	struct qname q;
+
+	assert_int_equal(name_resolve(name, server, uid, &q), err);
+	if (err)
+		return;
+	assert_string_equal(q.name, want);
+	assert_string_equal(q.alt, alt);
+}
+
+/*
+ * SPEC: N1 — an unqualified name is a client's own, falling back to the
+ * global one on open, and the server's global; qualified names stand as
+ * written; a namespace with no name, or a uid that is not canonical, is
+ * -EINVAL; the qualified form must fit in SECSHM_NAME_MAX.
+ */
+static void test_name_resolve(void **state)
+{
+	char longname[SECSHM_NAME_MAX + 1];
+	struct qname q;
+
+	resolves("frames", false, 1000, 0, "user/1000/frames", "global/frames");
+	resolves("a/b", false, 0, 0, "user/0/a/b", "global/a/b");
+	resolves("frames", true, 1000, 0, "global/frames", "");
+	resolves("global/frames", false, 1000, 0, "global/frames", "");
+	resolves("user/7/x", false, 1000, 0, "user/7/x", "");
+	resolves("user/0/x", true, 0, 0, "user/0/x", "");
+	resolves("user/4294967294/x", false, 1, 0, "user/4294967294/x", "");
+	resolves("globalx", false, 5, 0, "user/5/globalx", "global/globalx");
+	resolves("users/1/x", false, 5, 0, "user/5/users/1/x", "global/users/1/x");
+	static const char *bad[] = { "global", "user", "user/5", "user/x/y", "user/01/y",
+				      "user/4294967295/y", "user/99999999999/y", "user/-1/y",
+				      "user/+1/y", "global/", "" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_int_equal(name_resolve(bad[i], false, 5, &q), -EINVAL);
+	assert_true(name_resolve("user/1000/x", false, 5, &q) == 0 && q.uid == 1000 && !q.global);
+	assert_true(name_resolve("global/x", false, 5, &q) == 0 && q.global);
+	memset(longname, 'x', SECSHM_NAME_MAX);
+	longname[SECSHM_NAME_MAX - strlen("user/1000/")] = '\0';
+	assert_int_equal(name_resolve(longname, false, 1000, &q), 0);
+	assert_int_equal(strlen(q.name), SECSHM_NAME_MAX);
+	assert_int_equal(name_resolve(longname, false, 10000, &q), -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_validation),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_name_resolve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,7 +175,8 @@ static void test_server_private(void **state)
 static void test_client_created_not_trusted(void **state)
 {
 	struct fixture *f = *state;
-	struct secshm_object_attr sopen = { .name = "squat", .attributes = SECSHM_OBJ_KERNEL_HANDLE };
+	struct secshm_object_attr sopen = { .name = "user/1000/squat",
+					    .attributes = SECSHM_OBJ_KERNEL_HANDLE };
 	struct secshm_object_attr screate = sopen;
 	uint32_t ch = client_create(f->alice, "squat", 0666, SECSHM_GENERIC_ALL), sh;
 	struct section *sec = to_section(handle_lookup(&f->alice->handles, ch)->obj);
@@ -198,7 +199,7 @@ static void test_client_created_not_trusted(void **state)
 static void test_forced_access_check(void **state)
 {
 	struct fixture *f = *state;
-	struct secshm_object_attr attr = { .name = "alice-only", .client = f->eve,
+	struct secshm_object_attr attr = { .name = "user/1000/alice-only", .client = f->eve,
 					   .attributes = SECSHM_OBJ_KERNEL_HANDLE |
 							 SECSHM_OBJ_FORCE_ACCESS_CHECK };
 	uint32_t ch = client_create(f->alice, "alice-only", 0600, SECSHM_GENERIC_ALL), h;
@@ -290,6 +291,8 @@ static void test_disconnect_frees_everything(void **state)
 	assert_int_equal(f->srv->nviews, 10);
 	close(f->peer[0]);
 	client_disconnect(c);
+	assert_int_equal(f->srv->nsections, 10);	/* until the end of the batch */
+	assert_true(secshm_server_dispatch(f->srv, 0) >= 0);
 	assert_int_equal(f->srv->nsections, 0);
 	assert_int_equal(f->srv->nviews, 0);
 	assert_int_equal(f->srv->nobjects, 0);
