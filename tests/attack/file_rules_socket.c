@@ -26,12 +26,13 @@ static int checksum_ok(struct secshm *s, uint32_t h, const void *want)
 /*
  * Whatever the section claims, no handle writes: write access is refused at
  * create, and the read-only section that can be had refuses writable views,
- * writable duplicates and write references.
+ * writable duplicates, write references and opens for write by name.
  */
 static int check_readonly(struct secshm *s, int fd, const void *content)
 {
 	struct secshm_ref wref = { .flags = SECSHM_REF_WRITE, .length = 8 };
 	struct secshm_section_info info;
+	char name[64];
 	uint32_t h, d;
 	uint64_t out;
 	size_t n;
@@ -51,6 +52,14 @@ static int check_readonly(struct secshm *s, int fd, const void *content)
 	CHILD_OK(secshm_map(s, h, 0, LEN, RO, &v));
 	CHILD_CHECK(!memcmp(v, content, LEN));
 	CHILD_OK(secshm_unmap(s, v));
+	CHILD_OK(secshm_close(s, h));
+	/* By name, its owner's mode (rw) does not make it writable either. */
+	harness_local_name(name, sizeof(name), "ro");
+	CHILD_OK(secshm_create_file(s, name, LEN, fd, SECSHM_GENERIC_READ, 0, NULL, &h));
+	CHILD_STATUS(secshm_open(s, name, SECSHM_GENERIC_WRITE, &d), -EACCES);
+	CHILD_STATUS(secshm_create(s, name, LEN, SECSHM_GENERIC_WRITE, 0, NULL, &d), -EACCES);
+	CHILD_OK(secshm_open(s, name, SECSHM_GENERIC_READ, &d));
+	CHILD_OK(secshm_close(s, d));
 	CHILD_OK(secshm_close(s, h));
 	return 0;
 }
