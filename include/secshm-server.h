@@ -160,10 +160,15 @@ struct secshm_object_attr {
  * own unless it passes SECSHM_OBJ_OPENIF_CLIENT.
  *
  * file is -1 for anonymous memory (a sealed memfd), or, with
- * SECSHM_CREATE_FILE, a regular file open read-write that the section covers
- * whole: size rounded up to the page must be the file's size rounded up
- * (ZwCreateSection's FileHandle; borrowed, the section keeps its own).
- * Views hand out descriptors of the file itself, hence the whole-file rule. Writes reach the file's page cache at once; SECSHM_CALL_FLUSH or
+ * SECSHM_CREATE_FILE, a regular file that the section covers whole: size
+ * rounded up to the page must be the file's size rounded up
+ * (ZwCreateSection's FileHandle; borrowed: the server opens the file again
+ * for itself). Views hand out descriptors of the file itself, hence the
+ * whole-file rule. The section is only as writable as the descriptor and
+ * the file allow (P9, docs/file-backing.md): otherwise it is
+ * SECSHM_SECTION_READONLY and asking for MAP_WRITE is -EACCES. Only files
+ * on the allowed filesystems may back a section (-EOPNOTSUPP). Writes
+ * reach the file's page cache at once; SECSHM_CALL_FLUSH or
  * secshm_section_flush() makes them durable.
  */
 int secshm_section_create(struct secshm_server *srv, const struct secshm_object_attr *attr,
@@ -239,7 +244,11 @@ int secshm_capture(const struct secshm_span *span, uint64_t off, void *dst, size
 /* Copy len private bytes to off within span (needs SECSHM_REF_WRITE). */
 int secshm_copy_out(const struct secshm_span *span, uint64_t off, const void *src, size_t len);
 
-/* Write a file-backed span back to disk (msync MS_SYNC); 0 for memory. */
+/*
+ * Write a file-backed span back to disk (msync MS_SYNC); 0 for memory. It
+ * waits for the disk: call it from a thread of your own, not from a handler
+ * (SECSHM_CALL_FLUSH runs it on a worker for the client that asks).
+ */
 int secshm_section_flush(const struct secshm_span *span);
 
 /* ---- nested references (R3) ---- */

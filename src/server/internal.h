@@ -328,13 +328,13 @@ void flush_start(struct secshm_client *c, const void *reply, size_t len);
 
 /* ---- ops.c: built-in opcodes ---- */
 struct reply {
-	int in_fd;			/* descriptor the request carried; -1 once taken */
+	int in_fd;			/* descriptor the request carried, borrowed; -1: none */
 	void *args;			/* argument struct, echoed with out fields */
 	size_t args_len;
 	unsigned char *tail;		/* room after the args */
 	size_t tail_cap;
 	size_t tail_len;
-	int fd;				/* descriptor to send, borrowed; -1: none */
+	int fd;				/* made for the reply, closed once sent; -1: none */
 };
 
 typedef int (*builtin_fn)(struct secshm_client *c, void *args, struct reply *r);
