@@ -112,6 +112,7 @@ int secshm_server_new(const struct secshm_server_config *cfg, struct secshm_serv
 		goto err;
 	}
 	raise_fd_limit();
+	access_init();
 	*out = srv;
 	return 0;
 err:
@@ -171,6 +172,7 @@ int secshm_server_fd(const struct secshm_server *srv)
 
 int secshm_server_dispatch(struct secshm_server *srv, int timeout_ms)
 {
+	access_recheck();
 	return transport_dispatch(srv, timeout_ms);
 }
 
@@ -179,7 +181,7 @@ int secshm_server_run(struct secshm_server *srv)
 	int err = 0;
 
 	while (!srv->stop && err >= 0)
-		err = transport_dispatch(srv, -1);
+		err = secshm_server_dispatch(srv, -1);
 	srv->stop = 0;
 	return err < 0 ? err : 0;
 }
