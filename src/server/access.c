@@ -71,7 +71,10 @@ static bool own_fault(const siginfo_t *si)
 	       (const unsigned char *)si->si_addr < guard.hi;
 }
 
-/* The default action, a core dump, for the signal as it came. */
+/*
+ * The default action, a core dump, for the signal as it came, at once: not
+ * after a forwarding handler that blocked SIGBUS has returned.
+ */
 static void die(int sig, siginfo_t *si)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -88,7 +91,7 @@ static void die(int sig, siginfo_t *si)
 static void chain(int sig, siginfo_t *si, void *uc)
 {
 	struct sigaction sa = prev;
-	sigset_t mask, old;
+	sigset_t mask;
 
 	if (sa.sa_handler == SIG_IGN && si->si_code <= 0)
 		return;
@@ -97,19 +100,17 @@ static void chain(int sig, siginfo_t *si, void *uc)
 		die(sig, si);
 		return;
 	}
-	if (sa.sa_flags & SA_RESETHAND) {
+	if (sa.sa_flags & SA_RESETHAND)
 		prev.sa_handler = SIG_DFL;
-		prev.sa_flags &= ~SA_SIGINFO;
-	}
 	mask = sa.sa_mask;
 	if (!(sa.sa_flags & SA_NODEFER))
 		sigaddset(&mask, sig);
-	pthread_sigmask(SIG_BLOCK, &mask, &old);
+	/* Returning from the signal restores the mask; a jump out is the handler's. */
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	if (sa.sa_flags & SA_SIGINFO)
 		sa.sa_sigaction(sig, si, uc);
 	else
 		sa.sa_handler(sig);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)

@@ -67,6 +67,10 @@ static int in_child(int (*fn)(void))
 		/* Deaths by SIGBUS are expected here: no core files. */
 		setrlimit(RLIMIT_CORE, &none);
 		prctl(PR_SET_DUMPABLE, 0);
+		/* A crash kills the child, rather than cmocka's handlers going on in it. */
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				signal(sig, SIG_DFL);
 		alarm(30);
 		_exit(fn());
 	}
@@ -202,13 +206,16 @@ static int section_open(struct file_section *f, size_t size)
 	return 0;
 }
 
-/* Every server copy from or to the truncated section fails with -EFAULT. */
+/*
+ * With the file cut to one page, every server copy past it fails with
+ * -EFAULT, including one that starts in the page that is left.
+ */
 static int server_copies_fail(struct file_section *f)
 {
 	unsigned char buf[64] = { 0 };
 
-	CHECK_EQ(ftruncate(f->fd, 0), 0);
-	CHECK_EQ(secshm_capture(&f->span, 0, buf, sizeof(buf)), -EFAULT);
+	CHECK_EQ(ftruncate(f->fd, PAGE), 0);
+	CHECK_EQ(secshm_capture(&f->span, PAGE - 32, buf, sizeof(buf)), -EFAULT);
 	CHECK_EQ(secshm_capture(&f->span, f->size - PAGE, buf, sizeof(buf)), -EFAULT);
 	CHECK_EQ(secshm_copy_out(&f->span, PAGE, buf, sizeof(buf)), -EFAULT);
 	return 0;
@@ -276,14 +283,14 @@ static int fault_in_source(struct file_section *f, char *page)
 	CHECK_EQ(ftruncate(f->fd, (off_t)f->size), 0);
 	if (!sigsetjmp(host_env, 1)) {
 		host_armed = 1;
-		secshm_copy_out(&f->span, 0, page, 64);
+		secshm_copy_out(&f->span, 2 * PAGE, page, 64);
 		host_armed = 0;
 		CHECK(!"a copy from a truncated page did not fault");
 	}
 	CHECK_EQ(host_faults, faults + 1);
 	CHECK(host_addr == page);
 	CHECK_EQ(ftruncate(f->fd, 0), 0);
-	return touch_outside_guard((char *)f->span.base);
+	return touch_outside_guard((char *)f->span.base + 2 * PAGE);
 }
 
 /* secshm_server_new puts the guard in place, before any section exists. */
@@ -335,16 +342,27 @@ static void test_handler_before_server(void **state)
 	assert_int_equal(in_child(child_handler_before), 0);
 }
 
+static void *stop_soon(void *srv)
+{
+	usleep(50000);
+	secshm_server_stop(srv);
+	return NULL;
+}
+
 static int child_handler_after(void)
 {
 	struct file_section f;
 	char *page = own_truncated_page();
+	pthread_t t;
 
 	CHECK(page);
 	CHECK_EQ(section_open(&f, SECTION_SIZE), 0);
 	CHECK_EQ(server_copies_work(&f), 0);	/* the guard is seen in place */
 	CHECK_EQ(set_disposition(host_handler, 0), 0);
-	CHECK_EQ(secshm_server_dispatch(f.srv, 0), 0);
+	/* Serve a while: the loop dispatches. */
+	CHECK_EQ(pthread_create(&t, NULL, stop_soon, f.srv), 0);
+	CHECK_EQ(secshm_server_run(f.srv), 0);
+	pthread_join(t, NULL);
 	CHECK_EQ(interleave(&f, page), 0);
 	section_close(&f);
 	return 0;
@@ -352,7 +370,8 @@ static int child_handler_after(void)
 
 /*
  * SPEC: P5 — a host handler installed after the server, which knows
- * nothing of the guard: from the next dispatch on, the server's copies
+ * nothing of the guard: once the server has dispatched (here in
+ * secshm_server_run's loop), the server's copies
  * still fail with -EFAULT (and move the right bytes when the file is
  * whole) without a single fault reaching the host's handler, while the
  * host's own faults and sent signals all do.
@@ -647,15 +666,37 @@ static int child_default_sent(void)
 	return 0;
 }
 
+/* A later handler that forwards, blocking SIGBUS, and goes on if that returns. */
+static void forward_then_go_on(int sig, siginfo_t *si, void *uc)
+{
+	replaced.sa_sigaction(sig, si, uc);
+	_exit(EXIT_STRAY);
+}
+
+static int child_default_forwarded(void)
+{
+	struct sigaction sa = { .sa_sigaction = forward_then_go_on, .sa_flags = SA_SIGINFO };
+	struct file_section f;
+
+	sigemptyset(&sa.sa_mask);
+	CHECK_EQ(set_plain(SIG_DFL), 0);
+	CHECK_EQ(section_open(&f, SECTION_SIZE), 0);
+	CHECK_EQ(sigaction(SIGBUS, &sa, &replaced), 0);
+	raise(SIGBUS);
+	return 0;
+}
+
 /*
  * SPEC: P5 — with SIG_DFL before the server, the server's own faults
  * still fail cleanly, but a fault outside the guard, or a sent SIGBUS,
- * kills the process by SIGBUS as it would have without the guard.
+ * kills the process by SIGBUS as it would have without the guard, and at
+ * once when a later handler forwards it to the guard with SIGBUS blocked.
  */
 static void test_default_disposition(void **state)
 {
 	assert_int_equal(in_child(child_default_fault), SIGNALED + SIGBUS);
 	assert_int_equal(in_child(child_default_sent), SIGNALED + SIGBUS);
+	assert_int_equal(in_child(child_default_forwarded), SIGNALED + SIGBUS);
 }
 
 static int child_ignored_sent(void)
