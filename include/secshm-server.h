@@ -228,10 +228,12 @@ int secshm_section_flush(const struct secshm_span *span);
  *
  * A SIGBUS handler installed after secshm_server_new replaces the guard;
  * the server does not take the signal back. The first file-backed copy
- * after each secshm_server_dispatch asks the kernel whether the guard is
- * still installed (one sigaction call), and while it is not, copies with
- * process_vm_readv(2), which fails without a signal (about 2 us a copy
- * instead of tens of ns). Until that dispatch, a fault of the server's
+ * after each secshm_server_dispatch (secshm_server_run calls it in its
+ * loop) asks the kernel whether the guard is still installed (one
+ * sigaction call), and while it is not, copies with process_vm_readv(2),
+ * which fails without a signal but is slower (measured: 1.9 us for 64
+ * bytes and 8.7 us for 64 KiB, against 10-16 ns and 1.5 us guarded).
+ * Until that dispatch, a fault of the server's
  * reaches the newer handler: one that calls the handler it replaced, with
  * the same three arguments, for every SIGBUS that is not its own keeps the
  * server safe meanwhile. The thread that dispatches must not block SIGBUS:
