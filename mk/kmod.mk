@@ -50,7 +50,7 @@ $(B)/tests/vm/%: tests/vm/%.c include/uapi/secshm.h examples/example.h
 
 # Boot the kernel under QEMU, load the modules, run the smoke test and the
 # tests/api and tests/attack binaries against /dev/secshm, unload.
-vm-check: $(KMOD_KO) kmod-sparse $(VM_TESTS)
+vm-check: $(KMOD_KO) kmod-sparse $(VM_TESTS) $(B)/bin/secshm
 	tests/vm/run.sh $(KVER) $(KMOD_B) $(VM_TESTS)
 
 .PHONY: kmod kmod-kdir kmod-sparse vm-check

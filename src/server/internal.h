@@ -120,8 +120,10 @@ bool cred_trusted(const struct secshm_server *srv, const struct secshm_cred *cre
 bool cred_global(const struct secshm_server *srv, const struct secshm_cred *cred);
 
 /* ---- access.c ---- */
-/* Install the SIGBUS guard; needed once a file-backed section exists. */
+/* Install the SIGBUS guard, once per process (secshm_server_new). */
 void access_init(void);
+/* A dispatch begins: check the guard is still installed before relying on it. */
+void access_recheck(void);
 
 /* ---- fetch.c: the double-fetch ledger (P6, check_fetch) ---- */
 struct fetch_ledger;

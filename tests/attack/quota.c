@@ -196,7 +196,7 @@ static void test_exhaust_sections(void **state)
 }
 
 /*
- * SPEC: Q1, S1 — the byte quota: one section over it (by a page, a byte,
+ * SPEC: Q1 — the byte quota: one section over it (by a page, a byte,
  * or 2^62 bytes) is -EDQUOT; sections adding up to exactly the quota work
  * and the next byte is -EDQUOT.
  */

@@ -2,7 +2,9 @@
 # Usage: tests/vm/run.sh KVER KMOD_DIR TEST_BIN...
 #
 # Boot /boot/vmlinuz-KVER under QEMU (TCG) with an initramfs holding
-# busybox, the modules from KMOD_DIR, the test binaries and their shared
+# busybox, the modules from KMOD_DIR, the test binaries, the secshm command
+# (from bin/ two levels above the first test binary, as /bin/secshm, where
+# /tests/api/../../bin puts it for the tests) and their shared
 # libraries; tests/vm/init loads the modules, runs each binary with
 # SECSHM_ADDRESS=/dev/secshm and unloads. Fails on a failing test, a
 # BUG/WARNING/Oops/leak/slub report in the kernel log, a module that does
@@ -14,8 +16,9 @@ shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 timeout_s=${SECSHM_VM_TIMEOUT:-900}
 kernel=/boot/vmlinuz-$kver
+cmd=$(dirname "$1")/../../bin/secshm
 
-for f in "$kernel" "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" /bin/busybox; do
+for f in "$kernel" "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" /bin/busybox "$cmd"; do
 	[ -r "$f" ] || { echo "vm: missing $f" >&2; exit 1; }
 done
 command -v qemu-system-x86_64 >/dev/null || { echo "vm: qemu-system-x86_64 not installed" >&2; exit 1; }
@@ -26,6 +29,7 @@ root=$work/root
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/etc" \
 	 "$root/modules" "$root/tests"
 cp /bin/busybox "$root/bin/busybox"
+cp "$cmd" "$root/bin/secshm"
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
 cp "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" "$root/modules/"
@@ -44,16 +48,21 @@ export SECSHM_TEST_MAX_OWNER_SECTIONS=24
 SECSHM_TEST_TIMEOUT=300
 EOF
 
+copy_libs() {
+	ldd "$1" 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' |
+	while read -r lib; do
+		[ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
+	done
+}
+
+copy_libs "$cmd"
 : >"$root/tests/list"
 for t in "$@"; do
 	rel=$(basename "$(dirname "$t")")/$(basename "$t")
 	mkdir -p "$root/tests/$(dirname "$rel")"
 	cp "$t" "$root/tests/$rel"
 	echo "$rel" >>"$root/tests/list"
-	ldd "$t" 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' |
-	while read -r lib; do
-		[ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
-	done
+	copy_libs "$t"
 done
 
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initrd.gz"
