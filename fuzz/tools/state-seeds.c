@@ -574,6 +574,24 @@ static void rings(void)
 	reap(0, 15);
 	emit("ring-walk");
 
+	/* The client hangs up with its ring live, requests in it. */
+	ring_setup(0);
+	submit(0, 1, FZ_BELL_IF_ASLEEP, FZ_CALL_ECHO, 1, sec, 0);
+	dispatch();
+	reap(0, 15);
+	submit(0, 1, FZ_BELL_NEVER, FZ_CALL_ECHO, 1, sec, 0);
+	hangup(0, 0);
+	dispatch();
+	emit("ring-hangup");
+
+	/* The client dies with requests on the socket and in the ring. */
+	ring_setup(0);
+	handle_op(FZ_QUERY, 0, 2);
+	submit(0, 3, FZ_BELL_NEVER, FZ_CALL_CHECKSUM, 1, sec, 0);
+	kill_slot(0);
+	dispatch();
+	emit("ring-kill");
+
 	/* The doorbell closed, then the client dies. */
 	ring_setup(0);
 	op(FZ_DOORBELL_CLOSE, 0, NULL, 0);
