@@ -34,8 +34,13 @@
  * may close descriptors on another thread), the descriptors the process
  * holds (S4, Q2). ASan and UBSan watch everything else.
  *
- * Runs as any user; as root it also connects as FZ_UID (seteuid around
- * connect(), so SO_PEERCRED reports it) and creates pinned sections.
+ * Runs as any user; as root it also connects as FZ_UID (the connecting
+ * thread takes that uid for the connect() call, so SO_PEERCRED reports it)
+ * and creates pinned sections.
+ *
+ * Environment: FZ_TRACE=1 prints each operation and what came back, to
+ * read what an input does; FZ_NO_FD_CHECK=1 leaves descriptors out of the
+ * baseline, to keep fuzzing for other bugs while a descriptor leak is open.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -73,7 +78,8 @@
 #define CLIENT_IDS	8	/* client ids learnt from SECSHM_CALL_CLIENTS */
 #define FILES		8	/* backing files made per input */
 #define FDS_ATTACHED	12	/* FZ_ATTACH_MANY: more than any server takes */
-#define ANY_STATUS	1	/* no particular status expected (never a failure) */
+#define PENDING_MAX	256	/* requests a connection may have unanswered */
+#define ANY_STATUS	INT32_MAX	/* no particular status expected: never a status */
 #define QUIET_ROUNDS	10000	/* dispatches a quiet server needs at most */
 #define FD_WAIT_MS	200	/* for descriptors a server closes elsewhere */
 
@@ -127,13 +133,10 @@ struct conn {
 	struct ring_end ring;
 	struct held held[POOL];
 	uint32_t nheld;			/* ever learnt; the newest POOL are kept */
-	struct pending pending[FZ_OPS_MAX];
+	struct pending pending[PENDING_MAX];
 	uint32_t head, tail;		/* pending[head % ..] is answered next */
 	uint64_t seq;
 };
-
-/* Each operation sends at most one request, so pending never overflows. */
-_Static_assert(FZ_OPS_MAX <= ARRAY_SIZE(((struct conn *)0)->pending), "pending too small");
 
 static struct {
 	struct secshm_server *srv;
@@ -146,6 +149,7 @@ static struct {
 	bool root;
 	bool trace;			/* $FZ_TRACE: say what each operation does */
 	bool no_fd_check;		/* $FZ_NO_FD_CHECK: a known descriptor leak is open */
+	gid_t egid;			/* and groups: what become(false) restores */
 	gid_t groups[64];
 	int ngroups;
 	struct conn conn[FZ_SLOTS];
@@ -157,6 +161,10 @@ static struct {
 	uint32_t nfiles;
 	char long_names[2][SECSHM_NAME_MAX + 2];
 	unsigned char msg[SECSHM_MSG_MAX + 8192];
+	unsigned char last_msg[SECSHM_MSG_MAX + 8192];	/* for FZ_REPEAT */
+	size_t last_len;
+	struct pending last;
+	bool last_fds;			/* it carried descriptors */
 	unsigned char reply[65536];
 } fz;
 
@@ -228,7 +236,7 @@ static const uint32_t call_ops[FZ_NCALLS] = {
 	[FZ_CALL_MAX] = SECSHM_CALL_MAX, [FZ_CALL_PAST_MAX] = SECSHM_CALL_MAX + 1,
 	[FZ_CALL_USER_BASE] = SECSHM_CALL_USER, [FZ_CALL_BELOW_USER] = SECSHM_CALL_USER - 1,
 	/* the handlers again: most calls should reach one */
-	[FZ_CALL_ECHO2] = FZ_OP_ECHO, [FZ_CALL_ECHO3] = FZ_OP_WALK,
+	[FZ_CALL_ECHO_AGAIN] = FZ_OP_ECHO, [FZ_CALL_WALK_AGAIN] = FZ_OP_WALK,
 };
 
 static const uint32_t in_lens[8] = {
@@ -455,8 +463,10 @@ static int op_walk(struct secshm_server *srv, struct secshm_request *req, void *
 
 /* ---- the server and its baseline ---- */
 
-/* Descriptors the process holds, pipes aside: the sanitizers' symbolizer
- * (started when libFuzzer first prints a new function) keeps two for good. */
+/*
+ * Descriptors the process holds, pipes aside: the sanitizers' symbolizer
+ * (started when libFuzzer first prints a new function) keeps two for good.
+ */
 static uint32_t count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -549,6 +559,7 @@ static void world_init(void)
 	fz.trace = getenv("FZ_TRACE");
 	fz.no_fd_check = getenv("FZ_NO_FD_CHECK");
 	fz.root = geteuid() == 0;
+	fz.egid = getegid();
 	fz.ngroups = getgroups(ARRAY_SIZE(fz.groups), fz.groups);
 	CHECK(fz.ngroups >= 0);
 	/* tmpfs if there is one: FLUSH of a file-backed section must not hit a disk */
@@ -602,7 +613,7 @@ static void become(bool user)
 		CHECK(!syscall(SYS_setresuid, -1, FZ_UID, -1));
 	} else {
 		CHECK(!syscall(SYS_setresuid, -1, 0, -1));
-		CHECK(!syscall(SYS_setresgid, -1, getgid(), -1));
+		CHECK(!syscall(SYS_setresgid, -1, fz.egid, -1));
 		CHECK(!syscall(SYS_setgroups, fz.ngroups, fz.groups));
 	}
 }
@@ -932,19 +943,29 @@ static int send_message(int sock, const void *data, size_t len, const int *fds, 
 }
 
 /*
- * Send len bytes of fz.msg with the attach mode's descriptors and, unless
- * the socket would not take it, remember the request until its answer.
+ * Send len bytes of msg with the attach mode's descriptors and, unless the
+ * socket would not take it, remember the request until its answer, and
+ * the message for FZ_REPEAT.
  */
-static void send_raw(struct conn *c, size_t len, uint8_t attach, int natural, struct pending *p)
+static void send_raw(struct conn *c, const unsigned char *msg, size_t len, uint8_t attach,
+		     int natural, struct pending *p)
 {
-	int fds[FDS_ATTACHED], owned, nfds = attachments(c, attach, natural, fds, &owned);
-	int err = send_message(c->sock, fz.msg, len, fds, nfds);
+	int fds[FDS_ATTACHED], owned, nfds, err;
 
+	if (c->tail - c->head == PENDING_MAX)
+		return;	/* enough unanswered: the answers could not be checked */
+	nfds = attachments(c, attach, natural, fds, &owned);
+	err = send_message(c->sock, msg, len, fds, nfds);
 	close_fd(&owned);
 	if (err || !len)
 		return;	/* not sent (a full socket, a peer gone), or no answer due */
-	echoed(fz.msg, len, p);
-	c->pending[c->tail++ % ARRAY_SIZE(c->pending)] = *p;
+	echoed(msg, len, p);
+	c->pending[c->tail++ % PENDING_MAX] = *p;
+	if (msg != fz.last_msg)
+		memcpy(fz.last_msg, msg, len);
+	fz.last_len = len;
+	fz.last = *p;
+	fz.last_fds = nfds;
 }
 
 /*
@@ -1008,7 +1029,7 @@ static void send_request(struct conn *c, uint8_t connbyte, uint16_t opcode, cons
 	if (attach != FZ_ATTACH_NATURAL)
 		p->expect = ANY_STATUS;
 	memcpy(fz.msg, &hdr, sizeof(hdr));
-	send_raw(c, len, attach, natural, p);
+	send_raw(c, fz.msg, len, attach, natural, p);
 }
 
 /* ---- replies ---- */
@@ -1306,7 +1327,7 @@ static void handle_reply(struct conn *c, size_t len, int fd)
 	memcpy(&hdr, fz.reply, sizeof(hdr));
 	CHECK(hdr.size == len && hdr.version == SECSHM_ABI_VERSION && !hdr.flags);
 	CHECK(c->head != c->tail);		/* an answer to something sent */
-	p = c->pending[c->head++ % ARRAY_SIZE(c->pending)];
+	p = c->pending[c->head++ % PENDING_MAX];
 	if (fz.trace)
 		fprintf(stderr, "fz:   slot %d: opcode %u status %d, %zu bytes%s\n", slot_of(c),
 			hdr.opcode, hdr.status, len, fd >= 0 ? ", a descriptor" : "");
@@ -1832,7 +1853,7 @@ static void do_garbage(const struct fz_op *op)
 		hdr.cookie = seed;
 		memcpy(fz.msg, &hdr, sizeof(hdr));
 	}
-	send_raw(c, len, FZ_CONN_ATTACH(op->conn), -1, &p);
+	send_raw(c, fz.msg, len, FZ_CONN_ATTACH(op->conn), -1, &p);
 }
 
 static void do_truncate(const struct fz_op *op)
@@ -1846,12 +1867,28 @@ static void do_truncate(const struct fz_op *op)
 		;
 }
 
+/* The last message sent, again: a burst of answers for the server to queue. */
+static void do_repeat(const struct fz_op *op)
+{
+	const struct fz_repeat *f = (const void *)op->arg;
+	struct conn *c = pick(op, can_send);
+	struct pending p = fz.last;
+
+	if (!c || !fz.last_len)
+		return;
+	if (fz.last_fds)
+		p.expect = ANY_STATUS;	/* it goes without its descriptors now */
+	for (int i = 0; i <= (f->count & 31); i++)
+		send_raw(c, fz.last_msg, fz.last_len, FZ_ATTACH_NONE, -1, &p);
+}
+
 /* ---- one input ---- */
 
 static const char *const kind_names[FZ_NKINDS] = {
 	"connect", "hangup", "kill", "dispatch", "recv", "create", "open", "close", "query",
 	"duplicate", "map", "unlink", "list", "call", "ring", "ring-map", "ring-submit",
 	"ring-reap", "ring-poke", "doorbell", "doorbell-close", "garbage", "truncate",
+	"repeat",
 };
 
 static void trace_op(const struct fz_op *op)
@@ -1891,6 +1928,7 @@ static void run_op(const struct fz_op *op)
 	case FZ_DOORBELL_CLOSE:	do_doorbell_close(op); break;
 	case FZ_GARBAGE:	do_garbage(op); break;
 	case FZ_TRUNCATE:	do_truncate(op); break;
+	case FZ_REPEAT:		do_repeat(op); break;
 	}
 }
 
@@ -2029,6 +2067,7 @@ static void teardown(void)
 	for (int i = 0; i < FILES; i++)
 		close_fd(&fz.files[i]);
 	fz.nfiles = fz.ntokens = fz.nids = 0;
+	fz.last_len = 0;
 	quiet();
 	secshm_server_stats(fz.srv, &now);
 	if (!stats_equal(&now, &fz.base)) {

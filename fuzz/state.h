@@ -48,6 +48,7 @@ enum fz_kind {
 	FZ_DOORBELL_CLOSE,	/* close the doorbell descriptor */
 	FZ_GARBAGE,		/* struct fz_garbage */
 	FZ_TRUNCATE,		/* struct fz_truncate */
+	FZ_REPEAT,		/* struct fz_repeat: the last message sent, again */
 	FZ_NKINDS
 };
 
@@ -281,7 +282,7 @@ enum fz_call_op {
 	FZ_CALL_ECHO, FZ_CALL_CHECKSUM, FZ_CALL_WALK, FZ_CALL_STATS, FZ_CALL_FLUSH,
 	FZ_CALL_CLIENTS, FZ_CALL_HANDLES, FZ_CALL_BUILTIN_0, FZ_CALL_BUILTIN_5,
 	FZ_CALL_UNREGISTERED, FZ_CALL_MAX, FZ_CALL_PAST_MAX, FZ_CALL_USER_BASE,
-	FZ_CALL_BELOW_USER, FZ_CALL_ECHO2, FZ_CALL_ECHO3, FZ_NCALLS
+	FZ_CALL_BELOW_USER, FZ_CALL_ECHO_AGAIN, FZ_CALL_WALK_AGAIN, FZ_NCALLS
 };
 
 enum fz_in_len { FZ_IN_0, FZ_IN_4, FZ_IN_12, FZ_IN_16, FZ_IN_56, FZ_IN_1000, FZ_IN_MAX,
@@ -361,6 +362,15 @@ enum fz_garbage_kind {
 struct fz_truncate {
 	uint8_t file;		/* a file this input made, newest first */
 	uint8_t size;		/* & 7: 0, 1, 4K, 4K + 1, 8K, 12K, 64K, 1M */
+};
+
+/*
+ * A burst: the last message sent (on any connection) sent again on this
+ * one, without descriptors. Enough large replies left unread fill the
+ * server's socket and make it queue the rest.
+ */
+struct fz_repeat {
+	uint8_t count;		/* (count & 31) + 1 times */
 };
 
 #endif /* FUZZ_STATE_H */

@@ -205,6 +205,13 @@ static void garbage(uint8_t conn, uint8_t kind, uint8_t opcode, uint16_t length,
 	op(FZ_GARBAGE, conn, &a, sizeof(a));
 }
 
+static void repeat(int slot, uint8_t count)
+{
+	struct fz_repeat a = { .count = count };
+
+	op(FZ_REPEAT, (uint8_t)slot, &a, sizeof(a));
+}
+
 static void truncate_file(uint8_t file, uint8_t size)
 {
 	struct fz_truncate a = { .file = file, .size = size };
@@ -280,6 +287,27 @@ static void connections(void)
 	recv_some(0, 7);
 	dispatch();
 	emit("pipeline");
+
+	/*
+	 * More answers than the socket holds: ten 16 KiB echoes nearly fill
+	 * it, so one of a burst of views, descriptor and all, waits in the
+	 * server's queue; a few are read, then the client dies with the rest
+	 * queued or unsent.
+	 */
+	connect_as(0, 0);
+	create(0, SECTION(FZ_SIZE_4K, FZ_ACC_ALL));
+	dispatch();
+	call(0, FZ_CALL_ECHO, 0, REF(0, 0, 0, 0), FZ_IN_MAX, FZ_OUT_MAX, 1);
+	repeat(0, 8);
+	dispatch_only();
+	map(0, NEWEST, RO, FZ_OFFSET_0, FZ_LENGTH_4K, FZ_FILL_TOUCH);
+	repeat(0, 31);
+	dispatch_only();
+	recv_some(0, 3);
+	dispatch_only();
+	kill_slot(0);
+	dispatch();
+	emit("reply-queue");
 }
 
 static void sections(void)
