@@ -121,7 +121,6 @@ struct ring_end {
 	struct secshm_ring_ctl *sq_ctl, *cq_ctl;
 	struct secshm_spsc sq;		/* the harness produces requests */
 	struct secshm_spsc cq;		/* and consumes completions */
-	bool poked;			/* indices were lied about: completions are junk */
 };
 
 struct conn {
@@ -1723,6 +1722,11 @@ static void do_ring_submit(const struct fz_op *op)
 	}
 }
 
+/*
+ * Consume completions. Their contents are not checked: the client can write
+ * the ring section in many ways (a view of it, a WRITE reference to it, a
+ * lying index), and then reads back its own junk.
+ */
 static void do_ring_reap(const struct fz_op *op)
 {
 	const struct fz_reap *f = (const void *)op->arg;
@@ -1741,10 +1745,6 @@ static void do_ring_reap(const struct fz_op *op)
 			fprintf(stderr, "fz:   slot %d: completion %llu status %d, %u bytes\n",
 				slot_of(c), (unsigned long long)cqe.user_data, cqe.status,
 				cqe.out_len);
-		/* Completions are the server's, unless the client lied about its indices. */
-		if (!c->ring.poked)
-			CHECK(cqe.out_len <= sizeof(cqe.out) && cqe.status <= SECSHM_EXISTED &&
-			      (cqe.status >= 0 || errno_status(cqe.status)));
 		secshm_spsc_release(&c->ring.cq, 1);
 	}
 	/* As the client library: a server stopped on a full ring waits for this. */
@@ -1783,7 +1783,6 @@ static void do_ring_poke(const struct fz_op *op)
 	if (f->flags & FZ_POKE_ADD)
 		value += __atomic_load_n(field, __ATOMIC_RELAXED);
 	__atomic_store_n(field, value, __ATOMIC_RELEASE);
-	c->ring.poked = true;
 }
 
 static void do_doorbell(const struct fz_op *op)
