@@ -9,8 +9,9 @@
  * (docs/protocol.md), CALLs that reach three handlers registered here, the
  * ring path (set up, map, produce requests, consume completions, lie in the
  * shared indices, ring or close the doorbell), descriptors attached where
- * none belong, damaged and garbage messages, hang-ups and kills, and
- * secshm_server_dispatch(srv, 0) itself. Requests go out on non-blocking
+ * none belong, damaged and garbage messages, bursts that fill the server's
+ * reply queue, hang-ups and kills, and secshm_server_dispatch(srv, 0)
+ * itself. Requests go out on non-blocking
  * sockets without waiting and replies are read only when an operation says
  * so, so everything sent between two dispatch steps lands in one epoll
  * batch: interleavings a synchronous client never produces. Nothing here
