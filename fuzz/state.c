@@ -2074,6 +2074,15 @@ static void teardown(void)
 		unlink_permanents();
 		secshm_server_stats(fz.srv, &now);
 	}
+	/*
+	 * A descriptor a client sent is closed on a worker thread, and when it
+	 * was another client's socket, that client's hang-up comes only then.
+	 */
+	for (int waited = 0; !stats_equal(&now, &fz.base) && waited < FD_WAIT_MS; waited++) {
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		quiet();
+		secshm_server_stats(fz.srv, &now);
+	}
 	if (!stats_equal(&now, &fz.base)) {
 		print_stats("baseline", &fz.base);
 		print_stats("now", &now);

@@ -301,6 +301,7 @@ struct secshm_client {
 	uint32_t ntokens;		/* transfer tokens it exported */
 	struct ring *ring;		/* its request ring, if it set one up */
 	struct list_head outq;		/* replies the socket would not take yet */
+	size_t outq_bytes;
 	struct flush_job *flush;	/* a FLUSH its last request started */
 	uint32_t jobs;			/* workers' jobs that will come back to it */
 	bool busy;			/* not read until a job answers for it */
