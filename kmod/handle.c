@@ -79,7 +79,8 @@ static int secshm_handle_fd(void)
 /*
  * Reserve a descriptor and build the handle file, taking every reference it
  * needs; nothing is visible to the process until secshm_handle_commit()
- * (CVE-2019-6974). @access is specific rights.
+ * (CVE-2019-6974). @access is specific rights. Every handle is made here,
+ * so here no handle to a read-only file section gets MAP_WRITE (P9).
  */
 int secshm_handle_prepare(struct secshm_handle_new *hn,
 			  struct secshm_client *cl,
@@ -88,6 +89,8 @@ int secshm_handle_prepare(struct secshm_handle_new *hn,
 	struct secshm_handle *h;
 	int ret;
 
+	if ((sec->flags & SECSHM_SECTION_READONLY) && (access & SECSHM_ACCESS_MAP_WRITE))
+		return -EACCES;
 	ret = secshm_quota_take(&cl->handles, secshm_max_handles);
 	if (ret)
 		return ret;

@@ -148,6 +148,10 @@ int secshm_section_flush(struct secshm_section *sec, u64 pos, u64 len);
 int secshm_section_copy(struct secshm_section *sec, u64 pos, void *buf,
 			size_t len, bool write);
 
+/* file.c: file backing (P9) */
+struct file *secshm_file_backing(int fd, u64 length, u32 *flags);
+int secshm_file_write_denied(struct inode *inode);
+
 /* namespace.c */
 extern struct mutex secshm_names_lock;
 int secshm_name_check(const char *name, u32 len);

@@ -69,32 +69,6 @@ static struct file *secshm_shmem_backing(u64 length)
 	return filp;
 }
 
-/*
- * A file the caller opened read-write itself, as many pages long as the
- * section (as the daemon: no shorter, no bytes beyond it). The module opens
- * it again for itself, so the backing's f_op can be its own without
- * touching the caller's struct file.
- */
-static struct file *secshm_file_backing(int fd, u64 length)
-{
-	struct file *user, *filp;
-
-	user = fget(fd);
-	if (!user)
-		return ERR_PTR(-EBADF);
-	filp = ERR_PTR(-EINVAL);
-	if (!S_ISREG(file_inode(user)->i_mode) ||
-	    (user->f_mode & (FMODE_READ | FMODE_WRITE)) != (FMODE_READ | FMODE_WRITE))
-		goto out;
-	filp = ERR_PTR(-ERANGE);
-	if (PAGE_ALIGN(length) != PAGE_ALIGN(i_size_read(file_inode(user))))
-		goto out;
-	filp = dentry_open(&user->f_path, O_RDWR | O_LARGEFILE, current_cred());
-out:
-	fput(user);
-	return filp;
-}
-
 static int secshm_pinned_charge(u64 length)
 {
 	if (atomic64_add_return(length, &secshm_count.pinned) > secshm_total_pinned) {
@@ -107,7 +81,8 @@ static int secshm_pinned_charge(u64 length)
 /*
  * A new unnamed section with one reference, charged to @creator (NULL for
  * the kernel). @length is rounded up to whole pages. @fd is the caller's
- * file for SECSHM_SECTION_FILE, else unused.
+ * file for SECSHM_SECTION_FILE, else unused; the file may make the section
+ * SECSHM_SECTION_READONLY (P9).
  */
 struct secshm_section *secshm_section_alloc(struct secshm_client *creator,
 					    u64 length, u32 flags, int fd)
@@ -136,7 +111,7 @@ struct secshm_section *secshm_section_alloc(struct secshm_client *creator,
 		ret = -ENOMEM;
 		goto err_unpinned;
 	}
-	filp = flags & SECSHM_SECTION_FILE ? secshm_file_backing(fd, asked) :
+	filp = flags & SECSHM_SECTION_FILE ? secshm_file_backing(fd, asked, &flags) :
 					     secshm_shmem_backing(length);
 	if (IS_ERR(filp)) {
 		ret = PTR_ERR(filp);

@@ -63,6 +63,10 @@
  *                 included (a server never answers -EMFILE or -ENFILE)
  *   -EFAULT       shared memory could not be accessed (truncated, unmapped)
  *   -ENOMEM       the server is out of memory
+ *
+ * mmap(2) of a device handle over a file refuses a writable view with the
+ * kernel's own errno once the file forbids it (P9): -EACCES (append-only,
+ * immutable), -ETXTBSY (swap file), -EPERM (write seal).
  */
 #define SECSHM_EXISTED		1	/* CREATE opened an existing section */
 

@@ -29,6 +29,19 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
 cp "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" "$root/modules/"
+
+# A small ext4 disk on a loop device, for what tmpfs cannot show: file
+# sections on a disk filesystem, and swap files (P9).
+mkdir -p "$root/modules/disk" "$root/mnt/disk"
+for m in lib/crc16 crypto/crc32c_generic fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/block/loop; do
+	ko=/lib/modules/$kver/kernel/$m.ko
+	[ -r "$ko" ] || { echo "vm: missing $ko" >&2; exit 1; }
+	cp "$ko" "$root/modules/disk/"
+	echo "$(basename "$ko")" >>"$root/modules/disk/order"
+done
+command -v mkfs.ext4 >/dev/null || { echo "vm: mkfs.ext4 not installed (e2fsprogs)" >&2; exit 1; }
+truncate -s 16M "$root/disk.img"
+mkfs.ext4 -q -F "$root/disk.img"
 printf 'root:x:0:0:root:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
 	>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
@@ -75,6 +88,7 @@ fail=""
 [ $qrc -eq 124 ] && fail="$fail timeout"
 grep -q 'SECSHM-VM: DONE' "$log" || fail="$fail no-clean-poweroff"
 grep -q 'SECSHM-VM: LOAD ok' "$log" || fail="$fail load"
+grep -q 'SECSHM-VM: DISK ok' "$log" || fail="$fail disk"
 grep -q 'SECSHM-VM: UNLOAD ok' "$log" || fail="$fail unload"
 bad_tests=$(tr -d '\r' <"$log" | awk '/^SECSHM-VM: RC / && $4 != 0 { print $3 }')
 [ -n "$bad_tests" ] && fail="$fail tests($(echo $bad_tests))"

@@ -3,7 +3,8 @@
  * Device-level tests of secshm.ko, run in the VM against /dev/secshm with
  * raw ioctls: what only the module has (handles are descriptors, views are
  * VMAs, plain user-pointer references, the example driver on the kernel
- * API) and the tricks a read-only handle must survive.
+ * API, module parameters, swap files) and the tricks a read-only handle
+ * must survive.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -840,10 +842,10 @@ static void test_tokens(void **state)
 }
 
 /*
- * SPEC: S1 — a file-backed section: the caller's own read-write file,
+ * SPEC: S1, P9 — a file-backed section: the caller's own read-write file,
  * written through a view and flushed, holds the bytes after everything is
- * closed; a read-only file, or one shorter or longer than the section, is
- * refused.
+ * closed; a file shorter or longer than the section is refused, and a
+ * read-only descriptor gives no write access.
  */
 static void test_file_backed(void **state)
 {
@@ -867,7 +869,7 @@ static void test_file_backed(void **state)
 	assert_int_equal(ftruncate(fd, 2 * page), 0);
 	ro = open(path, O_RDONLY);
 	a.fd = ro;
-	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), -EINVAL);
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), -EACCES);
 	close(ro);
 	a.fd = fd;
 	a.flags |= SECSHM_SECTION_PINNED;
@@ -907,6 +909,153 @@ static void test_file_backed(void **state)
 	fd = open(path, O_RDONLY);
 	assert_int_equal(pread(fd, buf, 15, page), 15);
 	assert_string_equal(buf, "through-a-view");
+	close(fd);
+	unlink(path);
+	close(d);
+}
+
+static void write_string(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, value, strlen(value)), (ssize_t)strlen(value));
+	close(fd);
+}
+
+static void read_string(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	n = read(fd, buf, len - 1);
+	assert_true(n > 0);
+	buf[n] = 0;
+	close(fd);
+}
+
+static long meminfo(const char *key)
+{
+	char buf[4096], *p;
+
+	read_string("/proc/meminfo", buf, sizeof(buf));
+	p = strstr(buf, key);
+	assert_non_null(p);
+	return strtol(p + strlen(key), NULL, 10);
+}
+
+#define FILE_FS		"/sys/module/secshm/parameters/file_fs"
+#define NR_HUGEPAGES	"/proc/sys/vm/nr_hugepages"
+
+/*
+ * SPEC: S4, P9 — a backing the module cannot wrap (hugetlbfs, whose
+ * vm_ops keep a reservation in vm_private_data; here only because the
+ * administrator allowed it with file_fs) is refused at mmap after its own
+ * mmap ran, and what that mmap took is given back through its close: a
+ * private view leaks no huge page reservation, however often it is tried.
+ */
+static void test_unwrappable_backing(void **state)
+{
+	const size_t huge = 2UL << 20;
+	char fs[256], pages[32];
+	int d = dev_open(), fd, i;
+	struct secshm_create_args a = {
+		.size = sizeof(a), .flags = SECSHM_CREATE_FILE, .length = huge,
+		.access = SECSHM_GENERIC_ALL,
+	};
+	long rsvd;
+
+	read_string(FILE_FS, fs, sizeof(fs));
+	read_string(NR_HUGEPAGES, pages, sizeof(pages));
+	write_string(NR_HUGEPAGES, "2");
+	assert_int_equal(meminfo("HugePages_Total:"), 2);
+	fd = memfd_create("secshm-huge", MFD_CLOEXEC | MFD_HUGETLB);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)huge), 0);
+	a.fd = fd;
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), -EOPNOTSUPP);
+	write_string(FILE_FS, "hugetlbfs");
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), 0);
+	write_string(FILE_FS, fs);
+
+	rsvd = meminfo("HugePages_Rsvd:");
+	for (i = 0; i < 4; i++) {
+		assert_true(map(a.handle, huge, PROT_READ, MAP_PRIVATE, 0) == MAP_FAILED);
+		assert_int_equal(errno, ENODEV);
+		assert_int_equal(meminfo("HugePages_Rsvd:"), rsvd);
+	}
+	close(a.handle);
+	close(fd);
+	write_string(NR_HUGEPAGES, pages);
+	close(d);
+}
+
+/* A swap file of n pages: zeros (no holes) and a version 1 header. */
+static int make_swap(const char *path, uint32_t n)
+{
+	unsigned char *buf = calloc(1, page);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	uint32_t v[2] = { 1, n - 1 };	/* version, last_page */
+
+	assert_true(fd >= 0 && buf);
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(write(fd, buf, page), page);
+	memcpy(buf + 1024, v, sizeof(v));
+	memcpy(buf + page - 10, "SWAPSPACE2", 10);
+	assert_int_equal(pwrite(fd, buf, page, 0), page);
+	assert_int_equal(fsync(fd), 0);
+	free(buf);
+	return fd;
+}
+
+/*
+ * SPEC: P9 — an active swap file backs only a read-only section, and a
+ * writable section made over it before swapon gets no new writable view
+ * (-ETXTBSY, as mmap(2) says), only read-only ones that stay read-only.
+ */
+static void test_swap_file(void **state)
+{
+	const char *dir = getenv("SECSHM_TEST_DISK");
+	const uint32_t n = 64;
+	int d = dev_open(), fd;
+	char path[256];
+	struct secshm_create_args a = {
+		.size = sizeof(a), .flags = SECSHM_CREATE_FILE, .length = n * page,
+		.access = SECSHM_GENERIC_ALL,
+	};
+	struct secshm_query_args q;
+	uint32_t before;
+	void *v;
+
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/swap", dir);
+	fd = make_swap(path, n);
+	a.fd = fd;
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), 0);
+	before = a.handle;
+	assert_int_equal(swapon(path, 0), 0);
+
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), -EACCES);
+	a.access = SECSHM_GENERIC_READ;
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), 0);
+	assert_int_equal(query(d, a.handle, &q), 0);
+	assert_true(q.info.flags & SECSHM_SECTION_READONLY);
+	close(a.handle);
+
+	assert_true(map(before, n * page, RW, MAP_SHARED, 0) == MAP_FAILED);
+	assert_int_equal(errno, ETXTBSY);
+	v = map(before, n * page, PROT_READ, MAP_SHARED, 0);
+	assert_true(v != MAP_FAILED);
+	assert_int_equal(mprotect(v, n * page, RW), -1);
+	assert_int_equal(errno, EACCES);
+	munmap(v, n * page);
+
+	assert_int_equal(swapoff(path), 0);
+	v = map(before, n * page, RW, MAP_SHARED, 0);
+	assert_true(v != MAP_FAILED);
+	munmap(v, n * page);
+	close(before);
 	close(fd);
 	unlink(path);
 	close(d);
@@ -1027,6 +1176,8 @@ int main(void)
 		T(test_permanent),
 		T(test_tokens),
 		T(test_file_backed),
+		T(test_unwrappable_backing),
+		T(test_swap_file),
 		T(test_observe),
 		T(test_nested),
 	};
