@@ -268,7 +268,10 @@ struct secshm_open_args {
 	struct secshm_token token;
 };
 
-/* CLOSE and UNLINK (UNLINK needs DELETE access; the handle stays open). */
+/*
+ * CLOSE (socket) and UNLINK (UNLINK needs DELETE access; the handle stays
+ * open). On the device a handle is closed with close(2).
+ */
 struct secshm_handle_args {
 	__u32 size;
 	__u32 handle;
@@ -469,10 +472,16 @@ struct secshm_handle_info {
 	__u64 offset, length;	/* views: the range */
 };
 
+/*
+ * The device's ioctls: _IOC_NR is the opcode. CLOSE and MAP have none and
+ * RING is not served (-ENOTTY): a device handle is closed with close(2)
+ * and mapped with mmap(2). (A CLOSE ioctl once checked the descriptor and
+ * then closed the number, which a dup2() in another thread could have
+ * made another file meanwhile.)
+ */
 #define SECSHM_IOC_MAGIC	0xCE
 #define SECSHM_IOC_CREATE	_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_CREATE, struct secshm_create_args)
 #define SECSHM_IOC_OPEN		_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_OPEN, struct secshm_open_args)
-#define SECSHM_IOC_CLOSE	_IOW(SECSHM_IOC_MAGIC, SECSHM_OP_CLOSE, struct secshm_handle_args)
 #define SECSHM_IOC_QUERY	_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_QUERY, struct secshm_query_args)
 #define SECSHM_IOC_DUPLICATE	_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_DUPLICATE, struct secshm_dup_args)
 #define SECSHM_IOC_UNLINK	_IOW(SECSHM_IOC_MAGIC, SECSHM_OP_UNLINK, struct secshm_handle_args)

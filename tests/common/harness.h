@@ -144,9 +144,9 @@ bool harness_check_fill(const void *p, size_t len, uint32_t seed);
 bool harness_forgeable(uint32_t v);
 
 /*
- * Whether v is an open descriptor of this process. On the device a handle
- * is a descriptor and secshm_close is close(2): it cannot refuse closing
- * another open descriptor, so tests only ask it to close values that are not.
+ * Whether v is an open descriptor of this process (on the device, a handle
+ * or any other file: secshm_close must leave those that are not its
+ * connection's handles open).
  */
 bool harness_is_open_fd(uint32_t v);
 

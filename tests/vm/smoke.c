@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Device-level tests of secshm.ko, run in the VM against /dev/secshm with
- * raw ioctls: what only the module has (handles are descriptors, views are
- * VMAs, plain user-pointer references, the example driver on the kernel
- * API, module parameters, swap files) and the tricks a read-only handle
- * must survive.
+ * raw ioctls (and libsecshm where its device backend is the subject): what
+ * only the module has (handles are descriptors, views are VMAs, plain
+ * user-pointer references, the example driver on the kernel API, module
+ * parameters, swap files) and the tricks a read-only handle must survive.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,11 +25,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <linux/falloc.h>
+#include "secshm.h"
 #include "uapi/secshm.h"
 #include "example.h"
 
 #define RW		(PROT_READ | PROT_WRITE)
 #define NOBODY		65534
+/* The CLOSE ioctl the module no longer has: -ENOTTY. */
+#define CLOSE_IOCTL	_IOW(SECSHM_IOC_MAGIC, SECSHM_OP_CLOSE, struct secshm_handle_args)
 
 static long page;
 
@@ -429,17 +432,21 @@ static void test_handle_validation(void **state)
 		assert_int_equal(dup_handle(d, ro, SECSHM_GENERIC_WRITE, &up), -EACCES);
 		close(ro);
 	}
-	/* CLOSE refuses what is not this client's handle. */
+	/* There is no CLOSE ioctl; close(2) releases a handle. */
 	{
-		struct secshm_handle_args a = { .size = sizeof(a), .handle = (uint32_t)p[0] };
+		struct secshm_handle_args a = { .size = sizeof(a), .handle = q_only };
+		struct secshm_stats st, after;
 
-		assert_int_equal(xioctl(d, SECSHM_IOC_CLOSE, &a), -EMEDIUMTYPE);
-		a.handle = (uint32_t)other;
-		assert_int_equal(xioctl(d, SECSHM_IOC_CLOSE, &a), -EMEDIUMTYPE);
-		a.handle = q_only;
-		assert_int_equal(xioctl(other, SECSHM_IOC_CLOSE, &a), -EBADF);
-		assert_int_equal(xioctl(d, SECSHM_IOC_CLOSE, &a), 0);
-		assert_int_equal(xioctl(d, SECSHM_IOC_CLOSE, &a), -EBADF);
+		assert_int_equal(xioctl(d, CLOSE_IOCTL, &a), -ENOTTY);
+		a.handle = (uint32_t)p[0];
+		assert_int_equal(xioctl(d, CLOSE_IOCTL, &a), -ENOTTY);
+		assert_true(fcntl(p[0], F_GETFD) >= 0);
+		assert_int_equal(query(d, q_only, &q), 0);
+		assert_int_equal(stats(d, &st), 0);
+		assert_int_equal(close((int)q_only), 0);
+		assert_int_equal(query(d, q_only, &q), -EBADF);
+		assert_int_equal(stats(d, &after), 0);
+		assert_int_equal(after.handles, st.handles - 1);
 	}
 	close(p[0]);
 	close(p[1]);
@@ -447,6 +454,52 @@ static void test_handle_validation(void **state)
 	assert_int_equal(query(d, h, &q), -EBADF);
 	close(other);
 	close(d);
+}
+
+/*
+ * SPEC: H5 — libsecshm's secshm_close on the device closes only a live
+ * handle of its own connection: a descriptor of another file, another
+ * connection's handle, a closed handle and a handle the caller close(2)d
+ * itself whose number another thread dup2()ed a pipe onto are -EBADF, and
+ * each of those descriptors stays open.
+ */
+static void test_library_close(void **state)
+{
+	struct secshm_section_info info;
+	struct secshm *s, *t;
+	uint32_t h, h2, theirs;
+	int p[2];
+
+	assert_int_equal(secshm_connect(SECSHM_DEVICE_PATH, &s), 0);
+	assert_int_equal(secshm_connect(SECSHM_DEVICE_PATH, &t), 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(secshm_create(s, NULL, page, SECSHM_GENERIC_ALL, 0, NULL, &h), 0);
+	assert_int_equal(secshm_create(t, NULL, page, SECSHM_GENERIC_ALL, 0, NULL, &theirs), 0);
+
+	assert_int_equal(secshm_close(s, (uint32_t)p[0]), -EBADF);
+	assert_true(fcntl(p[0], F_GETFD) >= 0);
+	assert_int_equal(secshm_close(s, theirs), -EBADF);
+	assert_int_equal(secshm_query(t, theirs, &info, NULL), 0);
+	assert_int_equal(secshm_close(s, 0), -EBADF);
+	assert_int_equal(secshm_close(s, 0x7ffffff0), -EBADF);
+
+	assert_int_equal(secshm_close(s, h), 0);
+	assert_true(fcntl((int)h, F_GETFD) < 0);
+	assert_int_equal(secshm_close(s, h), -EBADF);
+
+	assert_int_equal(secshm_duplicate(s, theirs, SECSHM_GENERIC_READ, &h2), -EBADF);
+	assert_int_equal(secshm_create(s, NULL, page, SECSHM_GENERIC_ALL, 0, NULL, &h2), 0);
+	assert_int_equal(dup2(p[1], (int)h2), (int)h2);
+	assert_int_equal(secshm_close(s, h2), -EBADF);
+	assert_true(fcntl((int)h2, F_GETFD) >= 0);
+	assert_int_equal(write((int)h2, "x", 1), 1);
+
+	close((int)h2);
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(secshm_close(t, theirs), 0);
+	secshm_disconnect(t);
+	secshm_disconnect(s);
 }
 
 /* SPEC: R4 — malformed ioctls change nothing and say why. */
@@ -1165,6 +1218,7 @@ int main(void)
 		T(test_readonly_handle),
 		T(test_view_tricks),
 		T(test_handle_validation),
+		T(test_library_close),
 		T(test_bad_ioctls),
 		T(test_references),
 		T(test_server_private),
