@@ -198,24 +198,20 @@ struct secshm_handle *secshm_handle_lookup(u32 fd, struct secshm_client *cl,
 	return ERR_PTR(ret);
 }
 
-struct secshm_section *secshm_section_get_by_handle(u32 handle, u32 access,
-						    enum secshm_mode mode)
+struct secshm_section *secshm_section_get_by_handle(struct secshm_call *call,
+						    u32 handle, u32 access)
 {
 	struct secshm_section *sec;
 	struct secshm_handle *h;
 
-	h = secshm_handle_get(handle);
+	if (!secshm_access_bits_valid(access))
+		return ERR_PTR(-EINVAL);
+	h = secshm_handle_lookup(handle, call->client, secshm_access_map(access));
 	if (IS_ERR(h))
 		return ERR_CAST(h);
-	if (mode == SECSHM_MODE_USER &&
-	    secshm_access_map(access) & ~h->access) {
-		secshm_handle_put(h);
-		return ERR_PTR(-EACCES);
-	}
 	sec = h->sec;
 	secshm_section_get(sec);
-	atomic_inc(&sec->server_refs);
-	atomic_inc(&secshm_count.server_refs);
+	secshm_server_ref(sec);
 	secshm_handle_put(h);
 	return sec;
 }

@@ -139,6 +139,7 @@ void secshm_tokens_drop(struct secshm_client *cl);
 struct secshm_section *secshm_section_alloc(struct secshm_client *creator,
 					    u64 length, u32 flags, int fd);
 void secshm_section_get(struct secshm_section *sec);
+void secshm_server_ref(struct secshm_section *sec);
 void secshm_section_release(struct secshm_section *sec);
 void secshm_section_info(struct secshm_section *sec,
 			 struct secshm_section_info *info);
@@ -164,6 +165,7 @@ int secshm_name_list(struct secshm_section ***out, u32 *count);
 
 /* security.c */
 u32 secshm_access_map(u32 access);
+bool secshm_access_bits_valid(u32 access);
 bool secshm_access_valid(u32 access);
 bool secshm_trusted(void);
 bool secshm_visible(const struct secshm_section *sec);

@@ -158,6 +158,13 @@ void secshm_section_get(struct secshm_section *sec)
 	kref_get(&sec->ref);
 }
 
+/* Count a reference as the server's own (P7): QUERY's server_refs. */
+void secshm_server_ref(struct secshm_section *sec)
+{
+	atomic_inc(&sec->server_refs);
+	atomic_inc(&secshm_count.server_refs);
+}
+
 static void secshm_pages_put(struct page **pages, unsigned long n)
 {
 	while (n--)
@@ -431,8 +438,27 @@ struct secshm_section *secshm_section_create(const char *name, u64 length,
 		secshm_section_release(sec);
 		return ERR_PTR(ret);
 	}
-	atomic_inc(&sec->server_refs);
-	atomic_inc(&secshm_count.server_refs);
+	secshm_server_ref(sec);
 	return sec;
 }
 EXPORT_SYMBOL_GPL(secshm_section_create);
+
+struct secshm_section *secshm_section_open(const char *name)
+{
+	u32 len = strnlen(name, SECSHM_NAME_MAX + 1);
+	struct secshm_section *sec;
+	int ret = secshm_name_check(name, len);
+
+	if (ret)
+		return ERR_PTR(ret);
+	sec = secshm_name_lookup(name, len);
+	if (!sec)
+		return ERR_PTR(-ENOENT);
+	if (sec->flags & SECSHM_SECTION_CLIENT_CREATED) {
+		secshm_section_release(sec);
+		return ERR_PTR(-EEXIST);
+	}
+	secshm_server_ref(sec);
+	return sec;
+}
+EXPORT_SYMBOL_GPL(secshm_section_open);
