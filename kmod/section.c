@@ -14,38 +14,68 @@
 
 static atomic64_t secshm_next_id;
 
+/*
+ * Charge a section to the client that creates it and to that client's uid
+ * (-EDQUOT), and to the module (-ENOSPC), for the section's whole life.
+ */
+static int secshm_client_charge(struct secshm_client *cl, u64 length)
+{
+	struct secshm_account *a = cl->account;
+	int ret;
+
+	ret = secshm_quota_take(&cl->sections, secshm_max_sections);
+	if (ret)
+		return ret;
+	ret = secshm_quota_add(&cl->bytes, length, secshm_max_bytes);
+	if (ret)
+		goto err_sections;
+	ret = secshm_quota_take(&a->sections, secshm_uid_sections);
+	if (ret)
+		goto err_bytes;
+	ret = secshm_quota_add(&a->bytes, length, secshm_uid_bytes);
+	if (ret)
+		goto err_uid_sections;
+	return 0;
+
+err_uid_sections:
+	atomic_dec(&a->sections);
+err_bytes:
+	atomic64_sub(length, &cl->bytes);
+err_sections:
+	atomic_dec(&cl->sections);
+	return ret;
+}
+
+static void secshm_client_uncharge(struct secshm_client *cl, u64 length)
+{
+	atomic64_sub(length, &cl->account->bytes);
+	atomic_dec(&cl->account->sections);
+	atomic64_sub(length, &cl->bytes);
+	atomic_dec(&cl->sections);
+}
+
 static int secshm_charge(struct secshm_client *cl, u64 length)
 {
-	int ret = 0;
+	int ret;
 
 	if (cl) {
-		ret = secshm_quota_take(&cl->sections, secshm_max_sections);
+		ret = secshm_client_charge(cl, length);
 		if (ret)
 			return ret;
-		if (atomic64_add_return(length, &cl->bytes) > secshm_max_bytes) {
-			ret = -EDQUOT;
-			goto err_client_bytes;
-		}
 	}
-	if (atomic_inc_return(&secshm_count.sections) > secshm_total_sections) {
-		ret = -ENOSPC;
+	ret = -ENOSPC;
+	if (atomic_inc_return(&secshm_count.sections) > secshm_total_sections)
 		goto err_total_sections;
-	}
-	if (atomic64_add_return(length, &secshm_count.bytes) > secshm_total_bytes) {
-		ret = -ENOSPC;
+	if (atomic64_add_return(length, &secshm_count.bytes) > secshm_total_bytes)
 		goto err_total_bytes;
-	}
 	return 0;
 
 err_total_bytes:
 	atomic64_sub(length, &secshm_count.bytes);
 err_total_sections:
 	atomic_dec(&secshm_count.sections);
-err_client_bytes:
-	if (cl) {
-		atomic64_sub(length, &cl->bytes);
-		atomic_dec(&cl->sections);
-	}
+	if (cl)
+		secshm_client_uncharge(cl, length);
 	return ret;
 }
 
@@ -53,10 +83,8 @@ static void secshm_uncharge(struct secshm_client *cl, u64 length)
 {
 	atomic64_sub(length, &secshm_count.bytes);
 	atomic_dec(&secshm_count.sections);
-	if (cl) {
-		atomic64_sub(length, &cl->bytes);
-		atomic_dec(&cl->sections);
-	}
+	if (cl)
+		secshm_client_uncharge(cl, length);
 }
 
 /* The anonymous, swappable backing: mode 0, nobody can reopen it. */

@@ -215,8 +215,6 @@ static void test_exhaust_views(void **state)
 	run_exhaust(VIEWS);
 }
 
-#define OWNER_SECTIONS_DEFAULT	1024	/* secshmd --max-owner-sections, not set by the harness */
-
 static int child_permanent(void *arg)
 {
 	const struct harness_limits *l = arg;
@@ -225,7 +223,7 @@ static int child_permanent(void *arg)
 	bool full = false;
 
 	/* Connection after connection, each below its own section quota. */
-	for (int conn = 0; conn < 2 * OWNER_SECTIONS_DEFAULT / (int)l->sections + 2 && !full;
+	for (int conn = 0; conn < 2 * (int)l->owner_sections / (int)l->sections + 2 && !full;
 	     conn++) {
 		struct secshm *s;
 
@@ -247,7 +245,7 @@ static int child_permanent(void *arg)
 		secshm_disconnect(s);
 	}
 	CHILD_CHECK(full);
-	CHILD_EQ(total, OWNER_SECTIONS_DEFAULT);
+	CHILD_EQ(total, l->owner_sections);
 	/* Still full from a fresh connection; then the owner cleans up. */
 	{
 		struct secshm *s;
@@ -269,17 +267,15 @@ static int child_permanent(void *arg)
 }
 
 /*
- * SPEC: Q1, S4 — permanent sections outlive their creator's connection, so
- * a nobody client reconnecting to escape its per-client quota still meets
- * the per-owner cap (secshmd's default, 1024 sections): -EDQUOT, with
- * other clients served; the owner can unlink them all (teardown baseline).
+ * SPEC: Q1, Q5, S4 — permanent sections outlive their creator's connection,
+ * so a nobody client reconnecting to escape its per-client quota still
+ * meets the per-owner cap (owner_sections): -EDQUOT, with other clients
+ * served; the owner can unlink them all (teardown baseline).
  */
 static void test_exhaust_owner_permanent(void **state)
 {
 	struct harness_limits l = limits();
 
-	if (harness_external())
-		skip();		/* the per-owner cap of an external server is not known */
 	ATTACK_AS_NOBODY(child_permanent, &l);
 }
 

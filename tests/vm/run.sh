@@ -46,14 +46,27 @@ printf 'root:x:0:0:root:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/
 	>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 
+# The per-uid limits (Q5) are tests/common/harness.h's own.
+harness_h=$here/../common/harness.h
+limit() {
+	v=$(sed -n "s/^#define $1[[:space:]]\{1,\}//p" "$harness_h" | sed 's/ULL//g')
+	[ -n "$v" ] || { echo "vm: $1 not in $harness_h" >&2; exit 1; }
+	echo $(($v))
+}
+uid_clients=$(limit HARNESS_MAX_UID_CLIENTS) uid_sections=$(limit HARNESS_MAX_UID_SECTIONS)
+uid_bytes=$(limit HARNESS_MAX_UID_BYTES) uid_tokens=$(limit HARNESS_MAX_UID_TOKENS)
+owner_sections=$(limit HARNESS_MAX_OWNER_SECTIONS)
+
 # Quotas as tests/common/harness.h starts secshmd with; gid 0 is trusted.
-cat >"$root/etc/secshm-vm.conf" <<'EOF'
-SECSHM_PARAMS="max_handles=64 max_views=64 max_sections=32 max_bytes=67108864 trusted_gid=0"
+cat >"$root/etc/secshm-vm.conf" <<EOF
+SECSHM_PARAMS="max_handles=64 max_views=64 max_sections=32 max_bytes=67108864 trusted_gid=0 \
+uid_clients=$uid_clients uid_sections=$uid_sections uid_bytes=$uid_bytes uid_tokens=$uid_tokens \
+owner_sections=$owner_sections"
 export SECSHM_TEST_MAX_HANDLES=64 SECSHM_TEST_MAX_VIEWS=64
 export SECSHM_TEST_MAX_SECTIONS=32 SECSHM_TEST_MAX_BYTES=67108864
-export SECSHM_TEST_MAX_UID_CLIENTS=100 SECSHM_TEST_MAX_UID_SECTIONS=48
-export SECSHM_TEST_MAX_UID_BYTES=100663296 SECSHM_TEST_MAX_UID_TOKENS=100
-export SECSHM_TEST_MAX_OWNER_SECTIONS=24
+export SECSHM_TEST_MAX_UID_CLIENTS=$uid_clients SECSHM_TEST_MAX_UID_SECTIONS=$uid_sections
+export SECSHM_TEST_MAX_UID_BYTES=$uid_bytes SECSHM_TEST_MAX_UID_TOKENS=$uid_tokens
+export SECSHM_TEST_MAX_OWNER_SECTIONS=$owner_sections
 SECSHM_TEST_TIMEOUT=300
 EOF
 
