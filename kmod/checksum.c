@@ -151,7 +151,7 @@ static int op_record(struct secshm_call *call)
 /* A handle value from the client's input: the checked flavour (H6). */
 static int op_checksum_handle(struct secshm_call *call)
 {
-	struct secshm_call_ref ref = { .flags = SECSHM_REF_READ };
+	struct secshm_call_ref ref = { .flags = SECSHM_REF_READ, .call = call };
 	struct example_handle_ref in;
 	u64 end, sum;
 	int ret;

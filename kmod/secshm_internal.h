@@ -223,7 +223,7 @@ int secshm_view_mmap(struct secshm_handle *h, struct vm_area_struct *vma);
 
 /* call.c */
 int secshm_call(struct secshm_client *cl, struct secshm_call_args *args);
-int secshm_ref_resolve(struct secshm_client *cl, const struct secshm_ref *u,
+int secshm_ref_resolve(struct secshm_call *call, const struct secshm_ref *u,
 		       struct secshm_call_ref *r);
 
 /* ioctl.c */

@@ -81,14 +81,19 @@ int secshm_section_write(struct secshm_section *sec, u64 pos,
 /*
  * A reference of a CALL after validation (R2): the handle's type, origin
  * and access for the direction, bounds and overflow are already checked,
- * or, for SECSHM_REF_USER_PTR, it is a caller address range.
+ * or, for SECSHM_REF_USER_PTR, it is a caller address range. A driver that
+ * makes one itself (over a section from secshm_section_get_by_handle(),
+ * after checking the range) sets @call, so its captures are checked too.
  */
 struct secshm_call_ref {
 	u32 flags;			/* SECSHM_REF_* */
 	u64 offset;
 	u64 length;
 	struct secshm_section *sec;	/* NULL for SECSHM_REF_USER_PTR */
+	struct secshm_call *call;	/* the CALL it belongs to */
 };
+
+struct secshm_fetches;
 
 /* A CALL as a handler sees it: input already copied, refs resolved. */
 struct secshm_call {
@@ -101,12 +106,16 @@ struct secshm_call {
 	u32 out_len;			/* set by the handler */
 	struct secshm_call_ref refs[SECSHM_REFS_MAX];
 	struct secshm_client *client;
+	struct secshm_fetches *fetches;	/* the module's: captures made (check_fetch) */
 };
 
 /*
  * Capture @len bytes at @pos within the reference into private memory
  * (P6), or write them (needs SECSHM_REF_WRITE). Faults on a user pointer
- * give -EFAULT; @pos/@len outside the reference give -ERANGE.
+ * give -EFAULT; @pos/@len outside the reference give -ERANGE. With the
+ * module's check_fetch parameter set, a capture of shared bytes the same
+ * CALL captured before (through any reference, the walker's included) is
+ * a double fetch: -EIO, and the opcode is logged.
  */
 int secshm_ref_capture(const struct secshm_call_ref *ref, u64 pos, void *dst,
 		       size_t len);

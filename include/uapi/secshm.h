@@ -63,6 +63,8 @@
  *                 included (a server never answers -EMFILE or -ENFILE)
  *   -EFAULT       shared memory could not be accessed (truncated, unmapped)
  *   -ENOMEM       the server is out of memory
+ *   -EIO          a server bug caught: a handler read the same shared bytes
+ *                 twice in one request (P6; the module's check_fetch)
  *
  * mmap(2) of a device handle over a file refuses a writable view with the
  * kernel's own errno once the file forbids it (P9): -EACCES (append-only,

@@ -57,11 +57,12 @@ uid_clients=$(limit HARNESS_MAX_UID_CLIENTS) uid_sections=$(limit HARNESS_MAX_UI
 uid_bytes=$(limit HARNESS_MAX_UID_BYTES) uid_tokens=$(limit HARNESS_MAX_UID_TOKENS)
 owner_sections=$(limit HARNESS_MAX_OWNER_SECTIONS)
 
-# Quotas as tests/common/harness.h starts secshmd with; gid 0 is trusted.
+# Quotas as tests/common/harness.h starts secshmd with; gid 0 is trusted;
+# a double fetch in a CALL is an error (P6).
 cat >"$root/etc/secshm-vm.conf" <<EOF
 SECSHM_PARAMS="max_handles=64 max_views=64 max_sections=32 max_bytes=67108864 trusted_gid=0 \
 uid_clients=$uid_clients uid_sections=$uid_sections uid_bytes=$uid_bytes uid_tokens=$uid_tokens \
-owner_sections=$owner_sections"
+owner_sections=$owner_sections check_fetch=1"
 export SECSHM_TEST_MAX_HANDLES=64 SECSHM_TEST_MAX_VIEWS=64
 export SECSHM_TEST_MAX_SECTIONS=32 SECSHM_TEST_MAX_BYTES=67108864
 export SECSHM_TEST_MAX_UID_CLIENTS=$uid_clients SECSHM_TEST_MAX_UID_SECTIONS=$uid_sections
