@@ -46,12 +46,24 @@ static int secshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 	return secshm_view_mmap(file->private_data, vma);
 }
 
+/* The pages the module holds in memory for the section (Q3): all or none. */
+static unsigned long secshm_pinned_pages(struct secshm_section *sec)
+{
+	unsigned long n;
+
+	mutex_lock(&sec->pin_lock);
+	n = sec->pages ? sec->length >> PAGE_SHIFT : 0;
+	mutex_unlock(&sec->pin_lock);
+	return n;
+}
+
 static void secshm_handle_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct secshm_handle *h = file->private_data;
 
 	seq_printf(m, "secshm-section:\t%llu\nsecshm-length:\t%llu\nsecshm-access:\t%#x\n",
 		   h->sec->id, h->sec->length, h->access);
+	seq_printf(m, "secshm-pinned:\t%lu\n", secshm_pinned_pages(h->sec));
 }
 
 /* No read, write, fallocate or ioctl: the only way to the bytes is mmap. */

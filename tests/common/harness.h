@@ -68,6 +68,9 @@ int harness_server_check_alive(void);
 /* Whether the server was given from outside ($SECSHM_ADDRESS). */
 bool harness_external(void);
 
+/* The process id of the server the harness started, or -1 (an external one). */
+pid_t harness_server_pid(void);
+
 /* The backend of the server under test. */
 enum secshm_backend harness_backend(void);
 
