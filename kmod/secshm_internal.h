@@ -87,8 +87,9 @@ struct secshm_section {
 	/* namespace, under secshm_names_lock */
 	struct hlist_node name_node;
 	bool linked;
-	bool permanent;			/* the namespace holds a reference */
-	struct secshm_account *owner;	/* charged for the permanent name */
+	bool permanent;			/* link the name permanently */
+	struct secshm_account *owner;	/* while the permanent name is linked: */
+					/* charged; the namespace holds a reference */
 	u32 name_len;
 	char *name;
 
