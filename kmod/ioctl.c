@@ -4,9 +4,13 @@
  * _IOC_NR == opcode. Arguments come in with copy_struct_from_user(), are
  * checked whole (reserved fields, unknown flags) before anything changes,
  * and go back out with their out fields filled.
+ *
+ * There is no CLOSE: a handle is a descriptor, closed with close(2). An
+ * ioctl that checked a descriptor and then closed it by number would close
+ * whatever another thread dup2()ed there in between, and no kernel
+ * primitive closes a descriptor only if it still is a given file.
  */
 #include <linux/capability.h>
-#include <linux/fdtable.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -220,23 +224,6 @@ static long secshm_ioc_open(struct secshm_client *cl, void __user *uarg)
 	return ret;
 }
 
-/* CLOSE is close(2) on a handle of this client; anything else is refused. */
-static long secshm_ioc_close(struct secshm_client *cl, void __user *uarg)
-{
-	struct secshm_handle_args a;
-	struct secshm_handle *h;
-	long ret;
-
-	ret = secshm_args_in(&a, sizeof(a), uarg);
-	if (ret)
-		return ret;
-	h = secshm_handle_lookup(a.handle, cl, 0);
-	if (IS_ERR(h))
-		return PTR_ERR(h);
-	secshm_handle_put(h);
-	return close_fd(a.handle);
-}
-
 static long secshm_ioc_query(struct secshm_client *cl, void __user *uarg)
 {
 	struct secshm_query_args *a;
@@ -393,8 +380,6 @@ long secshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return secshm_ioc_create(cl, uarg);
 	case SECSHM_IOC_OPEN:
 		return secshm_ioc_open(cl, uarg);
-	case SECSHM_IOC_CLOSE:
-		return secshm_ioc_close(cl, uarg);
 	case SECSHM_IOC_QUERY:
 		return secshm_ioc_query(cl, uarg);
 	case SECSHM_IOC_DUPLICATE:

@@ -85,41 +85,57 @@ struct secshm_section *secshm_name_lookup(const char *name, u32 len)
 
 /*
  * Link @sec under @name unless a live section has it; then *@existing is
- * that section, referenced, and @sec is untouched.
+ * that section, referenced, and @sec is untouched. A permanent name holds
+ * a reference to @sec and is charged to the owner's account until
+ * unlinked (-EDQUOT past owner_sections or owner_bytes).
  */
 int secshm_name_link(struct secshm_section *sec, const char *name, u32 len,
 		     struct secshm_section **existing)
 {
+	struct secshm_account *owner = NULL;
 	char *copy;
+	int ret = -ENOMEM;
 
 	copy = kmemdup(name, len, GFP_KERNEL);
 	if (!copy)
 		return -ENOMEM;
+	if (sec->permanent) {
+		owner = secshm_account_get(sec->sd.owner);
+		if (!owner)
+			goto out_free;
+	}
 
 	mutex_lock(&secshm_names_lock);
+	ret = 0;
 	*existing = secshm_name_find(name, len);
-	if (*existing) {
-		mutex_unlock(&secshm_names_lock);
-		kfree(copy);
-		return 0;
-	}
-	sec->name = copy;
-	sec->name_len = len;
-	sec->linked = true;
-	if (sec->permanent) {
+	if (*existing)
+		goto out;
+	if (owner) {
+		ret = secshm_owner_charge(owner, sec->length);
+		if (ret)
+			goto out;
+		swap(sec->owner, owner);
 		kref_get(&sec->ref);
 		sec->flags |= SECSHM_SECTION_PERMANENT;
 	}
+	swap(sec->name, copy);
+	sec->name_len = len;
+	sec->linked = true;
 	hash_add(secshm_names, &sec->name_node, secshm_name_hash(name, len));
 	secshm_names_count++;
+out:
 	mutex_unlock(&secshm_names_lock);
-	return 0;
+	if (owner)
+		secshm_account_put(owner);
+out_free:
+	kfree(copy);
+	return ret;
 }
 
-/* Remove the name, and the reference a permanent name holds. */
+/* Remove the name, and the reference and charge a permanent name holds. */
 void secshm_name_unlink(struct secshm_section *sec)
 {
-	bool permanent;
+	struct secshm_account *owner;
 
 	mutex_lock(&secshm_names_lock);
 	if (!sec->linked) {
@@ -130,12 +146,16 @@ void secshm_name_unlink(struct secshm_section *sec)
 	secshm_names_count--;
 	sec->linked = false;
 	sec->flags |= SECSHM_SECTION_UNLINKED;
-	permanent = sec->permanent;
 	sec->permanent = false;
+	owner = sec->owner;
+	sec->owner = NULL;
 	mutex_unlock(&secshm_names_lock);
 
-	if (permanent)
+	if (owner) {
+		secshm_owner_uncharge(owner, sec->length);
+		secshm_account_put(owner);
 		secshm_section_release(sec);
+	}
 }
 
 /* Called by the section's release with the lock held. */

@@ -95,7 +95,7 @@ static int file_check(struct secshm_server *srv, int file, uint64_t length)
 	if (fl < 0)
 		return -EBADF;
 	if (fl & O_PATH)
-		return -EINVAL;	/* not an open file: reopening it would widen it */
+		return -EBADF;	/* not an open file: reopening it would widen it */
 	if ((fl & O_ACCMODE) == O_WRONLY)
 		return -EACCES;	/* no mapping of it could be read */
 	if (fstat(file, &st))
