@@ -118,9 +118,11 @@ static long secshm_create_existing(struct secshm_client *cl,
 static long secshm_ioc_create(struct secshm_client *cl, void __user *uarg)
 {
 	struct secshm_section *sec, *existing;
+	char qname[SECSHM_NAME_MAX + 1];
 	struct secshm_create_args a;
 	struct secshm_sd_k sd;
-	u32 access;
+	struct secshm_ns ns;
+	u32 access, qlen;
 	long ret;
 
 	ret = secshm_args_in(&a, sizeof(a), uarg);
@@ -137,12 +139,17 @@ static long secshm_ioc_create(struct secshm_client *cl, void __user *uarg)
 		ret = secshm_request_name(a.name, a.name_len);
 		if (ret)
 			return ret;
+		ret = secshm_name_resolve(a.name, a.name_len, false, qname, &qlen, &ns);
+		if (ret)
+			return ret;
 		ret = secshm_sd_from_user(&sd, &a.sd, false);
 		if (ret)
 			return ret;
-		existing = secshm_name_lookup(a.name, a.name_len);
+		existing = secshm_name_lookup(qname, qlen);
 		if (existing)
 			return secshm_create_existing(cl, existing, access, &a, uarg);
+		if (!secshm_name_may_create(&ns))
+			return -EPERM;	/* N1: not a namespace this caller makes names in */
 	} else {
 		if (memchr_inv(&a.sd, 0, sizeof(a.sd)) ||
 		    memchr_inv(a.name, 0, sizeof(a.name)))
@@ -157,7 +164,7 @@ static long secshm_ioc_create(struct secshm_client *cl, void __user *uarg)
 	sec->sd = sd;
 	if (a.name_len) {
 		sec->permanent = a.flags & SECSHM_CREATE_PERMANENT;
-		ret = secshm_name_link(sec, a.name, a.name_len, &existing);
+		ret = secshm_name_link(sec, qname, qlen, &existing);
 		if (ret || existing) {
 			sec->permanent = false;
 			secshm_section_release(sec);
@@ -193,6 +200,27 @@ static long secshm_open_token(struct secshm_client *cl,
 	return 0;
 }
 
+/*
+ * The section a client's name means: its own namespace first, then, for
+ * an unqualified name, the global one (N1).
+ */
+static struct secshm_section *secshm_open_name(const char *name, u32 len, long *err)
+{
+	char qname[SECSHM_NAME_MAX + 1];
+	struct secshm_section *sec;
+	struct secshm_ns ns;
+	u32 qlen;
+
+	*err = secshm_name_resolve(name, len, false, qname, &qlen, &ns);
+	if (*err)
+		return NULL;
+	sec = secshm_name_lookup(qname, qlen);
+	if (sec || ns.qualified)
+		return sec;
+	*err = secshm_name_resolve(name, len, true, qname, &qlen, &ns);
+	return *err ? NULL : secshm_name_lookup(qname, qlen);
+}
+
 static long secshm_ioc_open(struct secshm_client *cl, void __user *uarg)
 {
 	struct secshm_open_args a;
@@ -213,9 +241,9 @@ static long secshm_ioc_open(struct secshm_client *cl, void __user *uarg)
 	ret = secshm_request_name(a.name, a.name_len);
 	if (ret)
 		return ret;
-	sec = secshm_name_lookup(a.name, a.name_len);
+	sec = secshm_open_name(a.name, a.name_len, &ret);
 	if (!sec)
-		return -ENOENT;
+		return ret ?: -ENOENT;
 	ret = secshm_open_check(sec, access);
 	if (!ret)
 		ret = secshm_reply_handle(cl, sec, access, uarg, &a, sizeof(a),

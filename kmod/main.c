@@ -70,6 +70,11 @@ unsigned long secshm_total_pinned = 64UL << 20;
 module_param_named(total_pinned, secshm_total_pinned, ulong, 0644);
 MODULE_PARM_DESC(total_pinned, "Bytes of pinned sections in all");
 
+int secshm_global_gid = -1;
+module_param_named(global_gid, secshm_global_gid, int, 0444);
+MODULE_PARM_DESC(global_gid,
+		 "Group whose members may create global names (-1: none; CAP_SYS_ADMIN always may)");
+
 int secshm_trusted_gid = -1;
 module_param_named(trusted_gid, secshm_trusted_gid, int, 0444);
 MODULE_PARM_DESC(trusted_gid,

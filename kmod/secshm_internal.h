@@ -139,6 +139,7 @@ extern unsigned int secshm_total_sections;
 extern unsigned long secshm_total_bytes;
 extern unsigned long secshm_total_pinned;
 extern int secshm_trusted_gid;
+extern int secshm_global_gid;
 
 /* main.c */
 void secshm_client_put(struct secshm_client *cl);
@@ -187,6 +188,17 @@ int secshm_file_write_denied(struct inode *inode);
 /* namespace.c */
 extern struct mutex secshm_names_lock;
 int secshm_name_check(const char *name, u32 len);
+
+/* The namespace a qualified name is in (N1). */
+struct secshm_ns {
+	bool qualified;		/* written with its namespace */
+	bool global;
+	kuid_t uid;		/* else whose */
+};
+
+int secshm_name_resolve(const char *name, u32 len, bool global_default, char *out,
+			u32 *out_len, struct secshm_ns *ns);
+bool secshm_name_may_create(const struct secshm_ns *ns);
 struct secshm_section *secshm_name_lookup(const char *name, u32 len);
 int secshm_name_link(struct secshm_section *sec, const char *name, u32 len,
 		     struct secshm_section **existing);

@@ -26,7 +26,9 @@ struct secshm_call;
  * Create a section of @length bytes (rounded up to pages). @flags:
  * SECSHM_SECTION_SERVER_PRIVATE (only kernel references reach it, P1),
  * SECSHM_SECTION_TRUSTED_ONLY, SECSHM_SECTION_PINNED. A @name (NULL for
- * none) is linked into the namespace; a name that exists gives -EEXIST,
+ * none) is linked into the namespace, the global one unless it says
+ * "user/UID/" (N1: an unqualified name of the kernel's is global); a name
+ * that exists gives -EEXIST,
  * so a client that squats a name never has its section adopted (P3). @sd
  * is the descriptor for a shared named section; NULL means root 0600.
  */
@@ -35,7 +37,8 @@ struct secshm_section *secshm_section_create(const char *name, u64 length,
 					     const struct secshm_sd *sd);
 
 /*
- * Reference the named section a driver created: the open half of a
+ * Reference the named section a driver created (resolved as in
+ * secshm_section_create): the open half of a
  * create-or-open, after secshm_section_create() said -EEXIST. A section a
  * client created is never adopted (P3): -EEXIST. No such name: -ENOENT;
  * a bad name: -EINVAL or -ENAMETOOLONG.

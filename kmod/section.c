@@ -441,13 +441,16 @@ struct secshm_section *secshm_section_create(const char *name, u64 length,
 	static const struct secshm_sd root_sd;
 	struct secshm_section *sec, *existing;
 	u32 len = name ? strnlen(name, SECSHM_NAME_MAX + 1) : 0;
+	char qname[SECSHM_NAME_MAX + 1];
+	struct secshm_ns ns;
 	int ret;
 
 	if (flags & ~(SECSHM_SECTION_SERVER_PRIVATE | SECSHM_SECTION_TRUSTED_ONLY |
 		      SECSHM_SECTION_PINNED))
 		return ERR_PTR(-EINVAL);
 	if (name) {
-		ret = secshm_name_check(name, len);
+		ret = secshm_name_check(name, len) ?:
+		      secshm_name_resolve(name, len, true, qname, &len, &ns);
 		if (ret)
 			return ERR_PTR(ret);
 	}
@@ -456,7 +459,7 @@ struct secshm_section *secshm_section_create(const char *name, u64 length,
 		return sec;
 	ret = secshm_sd_from_user(&sec->sd, sd ?: &root_sd, true);
 	if (!ret && name) {
-		ret = secshm_name_link(sec, name, len, &existing);
+		ret = secshm_name_link(sec, qname, len, &existing);
 		if (!ret && existing) {
 			secshm_section_release(existing);
 			ret = -EEXIST;
@@ -474,12 +477,15 @@ EXPORT_SYMBOL_GPL(secshm_section_create);
 struct secshm_section *secshm_section_open(const char *name)
 {
 	u32 len = strnlen(name, SECSHM_NAME_MAX + 1);
+	char qname[SECSHM_NAME_MAX + 1];
 	struct secshm_section *sec;
-	int ret = secshm_name_check(name, len);
+	struct secshm_ns ns;
+	int ret = secshm_name_check(name, len) ?:
+		  secshm_name_resolve(name, len, true, qname, &len, &ns);
 
 	if (ret)
 		return ERR_PTR(ret);
-	sec = secshm_name_lookup(name, len);
+	sec = secshm_name_lookup(qname, len);
 	if (!sec)
 		return ERR_PTR(-ENOENT);
 	if (sec->flags & SECSHM_SECTION_CLIENT_CREATED) {
