@@ -702,7 +702,7 @@ static void test_trusted_only(void **state)
 	char name[64];
 	uint32_t h;
 
-	snprintf(name, sizeof(name), "vm/%d/trusted", getpid());
+	snprintf(name, sizeof(name), "global/vm/%d/trusted", getpid());
 	assert_int_equal(create(d, name, page, SECSHM_SECTION_TRUSTED_ONLY,
 				SECSHM_GENERIC_ALL, 0666, &h), 0);
 	assert_int_equal(as_nobody(child_open_trusted, name), 0);
