@@ -11,7 +11,7 @@ WARN   := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
           -Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wcast-qual \
           -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -fPIC -fno-strict-aliasing -D_GNU_SOURCE $(WARN) -Iinclude
+CFLAGS += -std=gnu11 -fPIC -fno-strict-aliasing -D_GNU_SOURCE $(WARN) -Iinclude -Isrc/core
 LDLIBS  :=
 
 # `make check SANITIZE=1`: everything built with ASan and UBSan into
@@ -29,7 +29,9 @@ export UBSAN_OPTIONS ?= halt_on_error=1:abort_on_error=1:print_stacktrace=1
 endif
 
 CLIENT_SRC := $(sort $(wildcard src/client/*.c))
-SERVER_SRC := $(sort $(wildcard src/server/*.c))
+# The security core (src/core) is compiled into the server library here
+# and into secshm.ko by Kbuild (mk/kmod.mk).
+SERVER_SRC := $(sort $(wildcard src/core/*.c src/server/*.c))
 CLIENT_OBJ := $(CLIENT_SRC:%.c=$(B)/obj/%.o)
 SERVER_OBJ := $(SERVER_SRC:%.c=$(B)/obj/%.o)
 

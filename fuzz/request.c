@@ -245,9 +245,9 @@ static void world_build(void)
 		CHECK(client_new(w.srv, sv[0], &c) == 0);
 		w.c[i] = c;
 		w.peer[i] = sv[1];
-		c->cred = i == 0 ? (struct secshm_cred){ .uid = 0, .gid = 0 } :
-			  (struct secshm_cred){ .uid = 1000, .gid = 1000, .ngroups = 1,
-						.groups = { 100 } };
+		c->cred.who.uid = c->cred.who.gid = i ? 1000 : 0;
+		c->cred.ngroups = i ? 1 : 0;
+		c->cred.groups[0] = 100;
 		/* 1: a section with every right. */
 		h = client_section(c, NULL, 8192, 0, SECSHM_GENERIC_ALL);
 		CHECK(h == 1);
@@ -349,6 +349,13 @@ static bool errno_status(int32_t s)
 	return s < 0 && s >= -4095;
 }
 
+/* The argument struct of each operation, from the ABI's table. */
+static const size_t op_args_size[SECSHM_OP_MAX_BUILTIN + 1] = {
+#define ARGS_SIZE(NAME, name, nr, args, dir, where) [SECSHM_OP_##NAME] = sizeof(struct args),
+	SECSHM_OPS(ARGS_SIZE)
+#undef ARGS_SIZE
+};
+
 static void check_reply(const uint8_t *data, size_t size, size_t out, int rfd)
 {
 	struct secshm_msg req = { 0 }, rep;
@@ -377,7 +384,7 @@ static void check_reply(const uint8_t *data, size_t size, size_t out, int rfd)
 		return;
 	}
 	CHECK(req.opcode >= 1 && req.opcode <= SECSHM_OP_MAX_BUILTIN);
-	args_size = builtins[req.opcode].args_size;
+	args_size = op_args_size[req.opcode];
 	CHECK(out >= sizeof(rep) + args_size);
 	if (req.opcode == SECSHM_OP_CALL) {
 		struct secshm_call_args in, got;

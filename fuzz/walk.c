@@ -108,7 +108,7 @@ static void init(void)
 	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0);
 	CHECK(client_new(w.srv, sv[0], &w.c) == 0);
 	w.peer = sv[1];
-	w.c->cred = (struct secshm_cred){ .uid = 1000, .gid = 1000 };
+	w.c->cred.who.uid = w.c->cred.who.gid = 1000;
 	attr.client = w.c;
 	CHECK(secshm_section_create(w.srv, &attr, A_LEN, 0, SECSHM_GENERIC_ALL, -1, &h) == 0);
 	CHECK(h == 1);

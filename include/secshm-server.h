@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "uapi/secshm.h"
+#include "secshm-walk.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -101,6 +102,8 @@ struct secshm_server_config {
 	 * request's handler captures bytes it already captured.
 	 */
 	int check_fetch;
+	/* Decode every request and its status on stderr. */
+	int trace;
 };
 
 void secshm_limits_default(struct secshm_limits *limits);
@@ -277,35 +280,12 @@ int secshm_section_flush(const struct secshm_span *span);
  * the kernel kills a process that faults with SIGBUS blocked.
  */
 
-/* ---- nested references (R3) ---- */
-
-#define SECSHM_WALK_FANOUT	4	/* references one node may lead to */
-#define SECSHM_WALK_NODES_MAX	65536
-#define SECSHM_WALK_NODE_MAX	(1U << 20)
-
-struct secshm_walk {
-	uint32_t max_depth;		/* hops below the root */
-	uint32_t max_nodes;		/* nodes in all, root included */
-	uint64_t max_bytes;		/* node bytes captured in all */
-	uint32_t max_node;		/* bytes of one node */
-	/*
-	 * Called once per node with its private copy and its depth (root 0).
-	 * Writes the references the node holds to next[] and returns how many
-	 * (<= SECSHM_WALK_FANOUT), or a negative errno to stop the walk.
-	 */
-	int (*visit)(void *ctx, const void *node, size_t len, uint32_t depth,
-		     struct secshm_ref next[SECSHM_WALK_FANOUT]);
-	void *ctx;
-};
+/* ---- nested references (R3): struct secshm_walk in secshm-walk.h ---- */
 
 /*
  * Walk a structure of references in a client's shared memory, depth first
- * from root (a resolved reference, e.g. req->refs[0]). Every further hop is
- * resolved as a reference from client (handle, type, READ access, overflow,
- * bounds) and every node is captured once before visit sees it. Errors:
- * -ELOOP a node reached twice (a cycle or a shared node), -E2BIG over
- * max_depth, max_nodes or max_bytes, -EMSGSIZE a node longer than
- * max_node, -EINVAL limits out of range, or a reference's own error.
+ * from root (a resolved reference, e.g. req->refs[0]), as secshm-walk.h
+ * describes: every further hop is resolved as a reference from client.
  */
 int secshm_walk(struct secshm_client *client, const struct secshm_span *root,
 		const struct secshm_walk *walk);
@@ -323,7 +303,10 @@ struct secshm_request {
 	void *out;			/* private buffer of out_cap bytes */
 	size_t out_cap;
 	size_t out_len;			/* set by the handler */
+	uint32_t flags;			/* SECSHM_REQ_* */
 };
+
+#define SECSHM_REQ_RING	(1U << 0)	/* it came by the client's ring */
 
 typedef int (*secshm_handler_fn)(struct secshm_server *srv, struct secshm_request *req,
 				 void *data);

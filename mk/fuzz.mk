@@ -21,7 +21,7 @@ FUZZ_CHECK_TIME ?= 10
 FUZZ_CHECK_RUNS ?= 2000000
 FUZZ_SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS     := -O1 -g -fno-omit-frame-pointer -std=gnu11 -fno-strict-aliasing \
-                   -D_GNU_SOURCE $(WARN) -Iinclude $(FUZZ_SAN)
+                   -D_GNU_SOURCE $(WARN) -Iinclude -Isrc/core $(FUZZ_SAN)
 FUZZ_TARGETS    := $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/*.c)))
 FUZZ_BIN        := $(FUZZ_TARGETS:%=$(FUZZ_B)/bin/%)
 FUZZ_SERVER_OBJ := $(SERVER_SRC:%.c=$(FUZZ_B)/obj/%.o)

@@ -211,29 +211,62 @@ struct secshm_ref {
 	__u64 length;
 };
 
-/* Opcodes: _IOC_NR of the ioctl, secshm_msg.opcode on the socket. */
+/*
+ * The operations: the one place they are listed. Everything else is made
+ * from this table: enum secshm_op here and the device's ioctl numbers at
+ * the end of this header, the client's encoders, the daemon's and the
+ * module's dispatch tables, the --trace decoder. Adding an operation is a
+ * line here and its handlers.
+ *
+ *   X(NAME, name, opcode, argument struct, ioctl direction, served by)
+ *
+ * opcode: secshm_msg.opcode on the socket, _IOC_NR of the ioctl. Served by
+ * BOTH sides, or the SOCKET only: the device closes a handle with close(2)
+ * and maps it with mmap(2), and has no rings.
+ */
+#define SECSHM_OPS(X)								\
+	X(CREATE,	create,		1,  secshm_create_args,	IOWR, BOTH)	\
+	X(OPEN,		open,		2,  secshm_open_args,	IOWR, BOTH)	\
+	X(CLOSE,	close,		3,  secshm_handle_args,	IOW,  SOCKET)	\
+	X(QUERY,	query,		4,  secshm_query_args,	IOWR, BOTH)	\
+	X(DUPLICATE,	duplicate,	5,  secshm_dup_args,	IOWR, BOTH)	\
+	X(MAP,		map,		6,  secshm_map_args,	IOWR, SOCKET)	\
+	X(UNLINK,	unlink,		7,  secshm_handle_args,	IOW,  BOTH)	\
+	X(LIST,		list,		8,  secshm_list_args,	IOWR, BOTH)	\
+	X(CALL,		call,		9,  secshm_call_args,	IOWR, BOTH)	\
+	X(RING,		ring,		10, secshm_ring_args,	IOWR, SOCKET)
+
+#define SECSHM__OP_ENUM(NAME, name, nr, args, dir, where)	SECSHM_OP_##NAME = nr,
+#define SECSHM__OP_COUNT(NAME, name, nr, args, dir, where)	+ 1
 enum secshm_op {
-	SECSHM_OP_CREATE	= 1,
-	SECSHM_OP_OPEN		= 2,
-	SECSHM_OP_CLOSE		= 3,	/* socket only: a device handle is close(2)d */
-	SECSHM_OP_QUERY		= 4,
-	SECSHM_OP_DUPLICATE	= 5,
-	SECSHM_OP_MAP		= 6,	/* socket only: the device's handle is mmap()ed */
-	SECSHM_OP_UNLINK	= 7,
-	SECSHM_OP_LIST		= 8,
-	SECSHM_OP_CALL		= 9,
-	SECSHM_OP_RING		= 10,	/* socket only */
-	SECSHM_OP_MAX_BUILTIN	= 10,
+	SECSHM_OPS(SECSHM__OP_ENUM)
+	SECSHM_OP_MAX_BUILTIN = 0 SECSHM_OPS(SECSHM__OP_COUNT),	/* opcodes are 1..this */
 };
 
-/* Server-registered opcodes carried by CALL start here; below are built-in calls. */
-#define SECSHM_CALL_USER	0x1000U
-#define SECSHM_CALL_STATS	0x0001U	/* out: secshm_stats; root or the server's uid */
-#define SECSHM_CALL_FLUSH	0x0002U	/* one WRITE reference: write it back to its file */
-#define SECSHM_CALL_CLIENTS	0x0003U	/* in: __u32 start; out: secshm_client_info[]; admin */
-#define SECSHM_CALL_HANDLES	0x0004U	/* in: __u64 client id, __u32 start; out: */
-					/* secshm_handle_info[]; admin */
-#define SECSHM_CALL_MAX		0xffffU
+/*
+ * The built-in calls (CALL opcodes below SECSHM_CALL_USER, where servers'
+ * own begin), served by both sides, registered like any server's:
+ *
+ *   X(NAME, name, opcode, references, input bytes)
+ *
+ *   STATS    out: struct secshm_stats; root or the server's uid
+ *   FLUSH    one WRITE reference: write it back to its file
+ *   CLIENTS  in: __u32 start; out: struct secshm_client_info[]; admin
+ *   HANDLES  in: __u64 client id, __u32 start, __u32 0; out:
+ *            struct secshm_handle_info[]; admin
+ */
+#define SECSHM_CALLS(X)					\
+	X(STATS,	stats,		0x0001, 0, 0)	\
+	X(FLUSH,	flush,		0x0002, 1, 0)	\
+	X(CLIENTS,	clients,	0x0003, 0, 4)	\
+	X(HANDLES,	handles,	0x0004, 0, 16)
+
+#define SECSHM__CALL_ENUM(NAME, name, nr, refs, in)	SECSHM_CALL_##NAME = nr,
+enum secshm_call {
+	SECSHM_CALLS(SECSHM__CALL_ENUM)
+	SECSHM_CALL_USER	= 0x1000,	/* servers' own opcodes from here */
+	SECSHM_CALL_MAX		= 0xffff,
+};
 #define SECSHM_INLINE_MAX	16384	/* input or output bytes of one CALL */
 
 struct secshm_create_args {
@@ -481,14 +514,20 @@ struct secshm_handle_info {
  * then closed the number, which a dup2() in another thread could have
  * made another file meanwhile.)
  */
+/*
+ * The device's ioctls, made from SECSHM_OPS: SECSHM_IOC_<NAME> for every
+ * operation the device serves. (Enumerators, so they exceed int where the
+ * direction bits are set: a GNU C extension, fine in C++.)
+ */
 #define SECSHM_IOC_MAGIC	0xCE
-#define SECSHM_IOC_CREATE	_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_CREATE, struct secshm_create_args)
-#define SECSHM_IOC_OPEN		_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_OPEN, struct secshm_open_args)
-#define SECSHM_IOC_QUERY	_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_QUERY, struct secshm_query_args)
-#define SECSHM_IOC_DUPLICATE	_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_DUPLICATE, struct secshm_dup_args)
-#define SECSHM_IOC_UNLINK	_IOW(SECSHM_IOC_MAGIC, SECSHM_OP_UNLINK, struct secshm_handle_args)
-#define SECSHM_IOC_LIST		_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_LIST, struct secshm_list_args)
-#define SECSHM_IOC_CALL		_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_CALL, struct secshm_call_args)
-#define SECSHM_IOC_RING		_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_RING, struct secshm_ring_args)
+#define SECSHM__IOC_IOWR	(_IOC_READ | _IOC_WRITE)
+#define SECSHM__IOC_IOW		_IOC_WRITE
+#define SECSHM__IOC_BOTH(NAME, nr, args, dir)					\
+	SECSHM_IOC_##NAME = _IOC(SECSHM__IOC_##dir, SECSHM_IOC_MAGIC, nr, sizeof(struct args)),
+#define SECSHM__IOC_SOCKET(NAME, nr, args, dir)
+#define SECSHM__IOC_ENUM(NAME, name, nr, args, dir, where) SECSHM__IOC_##where(NAME, nr, args, dir)
+enum secshm_ioctl {
+	SECSHM_OPS(SECSHM__IOC_ENUM)
+};
 
 #endif /* _UAPI_LINUX_SECSHM_H */

@@ -177,11 +177,7 @@ static bool guard_in_place(void)
 static int span_check(const struct secshm_span *span, uint64_t off, size_t len,
 		      uint32_t need)
 {
-	if (!(span->flags & need))
-		return -EACCES;
-	if (off > span->length || len > span->length - off)
-		return -ERANGE;
-	return 0;
+	return secshm_span_check(span->flags, span->length, off, len, need);
 }
 
 static bool guarded(const struct secshm_span *span)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * CALL: server-registered opcodes (the DeviceIoControl analog, R1). Before
- * a handler runs, the request's shape is checked against its registration
+ * CALL: registered opcodes (the DeviceIoControl analog, R1). Before a
+ * handler runs, the request's shape is checked against its registration
  * and every reference is resolved (R2): live handle of this client, section
- * type, access for the direction of use, arithmetic overflow, bounds.
+ * type, access for the direction of use, arithmetic overflow, bounds. The
+ * built-in calls (SECSHM_CALLS) register at server creation through the
+ * same table as a server's own, so they get the same checks.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,26 +14,20 @@
 
 int ref_resolve(struct secshm_client *c, const struct secshm_ref *ref, struct secshm_span *span)
 {
-	uint32_t access = (ref->flags & SECSHM_REF_READ ? SECSHM_ACCESS_MAP_READ : 0) |
-			  (ref->flags & SECSHM_REF_WRITE ? SECSHM_ACCESS_MAP_WRITE : 0);
 	struct secshm_object *obj;
 	struct section *sec;
-	int err;
+	uint32_t need;
+	int err = secshm_ref_flags(ref->flags, false, &need);
 
-	if (!access || (ref->flags & ~(SECSHM_REF_READ | SECSHM_REF_WRITE)))
-		return -EINVAL;	/* SECSHM_REF_USER_PTR is the device's alone */
-	err = secshm_reference_by_handle(c->srv, c, ref->handle, access, SECSHM_TYPE_SECTION,
+	if (err)
+		return err;	/* SECSHM_REF_USER_PTR is the device's alone */
+	err = secshm_reference_by_handle(c->srv, c, ref->handle, need, SECSHM_TYPE_SECTION,
 					 SECSHM_CHECKED, &obj);
 	if (err)
 		return err;
 	sec = to_section(obj);
-	if (!ref->length)
-		err = -EINVAL;
-	else if (ref->offset + ref->length < ref->offset)
-		err = -EOVERFLOW;
-	else if (ref->offset + ref->length > sec->length)
-		err = -ERANGE;
-	else if (!section_map(sec))
+	err = secshm_range_check(ref->offset, ref->length, sec->length);
+	if (!err && !section_map(sec))
 		err = -ENOMEM;
 	if (err) {
 		secshm_object_put(obj);
@@ -58,14 +54,12 @@ static const struct secshm_opcode *opcode_find(const struct opcode_table *t, uin
 	return bsearch(&opcode, t->ops, t->count, sizeof(*t->ops), by_opcode);
 }
 
-int secshm_server_register(struct secshm_server *srv, const struct secshm_opcode *op)
+static int opcode_add(struct opcode_table *t, const struct secshm_opcode *op)
 {
-	struct opcode_table *t = &srv->opcodes;
 	struct secshm_opcode *ops;
 	uint32_t i;
 
-	if (op->opcode < SECSHM_CALL_USER || op->opcode > SECSHM_CALL_MAX || !op->handler ||
-	    op->min_refs > op->max_refs || op->max_refs > SECSHM_REFS_MAX ||
+	if (!op->handler || op->min_refs > op->max_refs || op->max_refs > SECSHM_REFS_MAX ||
 	    op->min_in > op->max_in || op->max_in > SECSHM_INLINE_MAX)
 		return -EINVAL;
 	if (opcode_find(t, op->opcode))
@@ -81,19 +75,28 @@ int secshm_server_register(struct secshm_server *srv, const struct secshm_opcode
 	return 0;
 }
 
-static int call_builtin(struct secshm_client *c, struct call *call)
+int secshm_server_register(struct secshm_server *srv, const struct secshm_opcode *op)
 {
-	switch (call->opcode) {
-	case SECSHM_CALL_STATS:
-		return call_stats(c, call);
-	case SECSHM_CALL_FLUSH:
-		return call_flush(c, call);
-	case SECSHM_CALL_CLIENTS:
-		return call_clients(c, call);
-	case SECSHM_CALL_HANDLES:
-		return call_handles(c, call);
-	}
-	return -EOPNOTSUPP;
+	if (op->opcode < SECSHM_CALL_USER || op->opcode > SECSHM_CALL_MAX)
+		return -EINVAL;
+	return opcode_add(&srv->opcodes, op);
+}
+
+/* The built-in calls, each with its object: call_stats in observe.c, ... */
+int calls_init(struct secshm_server *srv)
+{
+	static const struct secshm_opcode builtins[] = {
+#define CALL_ENTRY(NAME, name, nr, refs, in) \
+		{ .opcode = nr, .min_refs = refs, .max_refs = refs, .min_in = in, .max_in = in, \
+		  .handler = call_##name },
+		SECSHM_CALLS(CALL_ENTRY)
+#undef CALL_ENTRY
+	};
+	int err = 0;
+
+	for (size_t i = 0; !err && i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		err = opcode_add(&srv->opcodes, &builtins[i]);
+	return err;
 }
 
 /* The checks and the handler every CALL gets, whichever path it came by. */
@@ -106,8 +109,6 @@ int call_run(struct secshm_client *c, struct call *call)
 	int status = 0;
 
 	call->out_len = 0;
-	if (call->opcode < SECSHM_CALL_USER)
-		return call_builtin(c, call);
 	op = opcode_find(&c->srv->opcodes, call->opcode);
 	if (!op)
 		return -EOPNOTSUPP;
@@ -120,7 +121,7 @@ int call_run(struct secshm_client *c, struct call *call)
 		req = (struct secshm_request){
 			.client = c, .opcode = call->opcode, .in = call->in,
 			.in_len = call->in_len, .refs = spans, .nrefs = call->nrefs,
-			.out = call->out, .out_cap = call->out_cap,
+			.out = call->out, .out_cap = call->out_cap, .flags = call->flags,
 		};
 		fetch_begin(c->srv, call->opcode);
 		status = op->handler(c->srv, &req, op->data);
@@ -137,18 +138,24 @@ int call_run(struct secshm_client *c, struct call *call)
 	return status;
 }
 
-/* CALL on the socket: the struct's own rules, then call_run. */
-int op_call(struct secshm_client *c, struct secshm_call_args *a, const struct secshm_ref *refs,
-	    const void *in, struct reply *r)
+/* CALL on the socket: the struct's own rules, the tail it announces, then call_run. */
+int op_call(struct secshm_client *c, void *args, struct request *r)
 {
+	struct secshm_call_args *a = args;
+	struct secshm_ref refs[SECSHM_REFS_MAX];
+	size_t refs_len = (size_t)a->nrefs * sizeof(struct secshm_ref);
 	struct call call = {
-		.opcode = a->opcode, .refs = refs, .nrefs = a->nrefs, .in = in,
-		.in_len = a->in_len, .out = r->tail, .out_cap = a->out_len, .deferrable = true,
+		.opcode = a->opcode, .refs = refs, .nrefs = a->nrefs, .in_len = a->in_len,
+		.out = r->tail, .out_cap = a->out_len,
 	};
-	int status;
+	int status = secshm_check_call(a, false);
 
-	if (a->flags || a->refs || a->in || a->out)
-		return -EINVAL;
+	if (status)
+		return status;
+	if (r->in_tail_len != refs_len + a->in_len)
+		return -EBADMSG;
+	memcpy(refs, r->in_tail, refs_len);
+	call.in = r->in_tail + refs_len;
 	status = call_run(c, &call);
 	if (status >= 0)
 		r->tail_len = a->out_len = call.out_len;

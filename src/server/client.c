@@ -20,8 +20,8 @@ static int peer_cred(int fd, struct secshm_cred *cred)
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len))
 		return -errno;
-	cred->uid = uc.uid;
-	cred->gid = uc.gid;
+	cred->who.uid = uc.uid;
+	cred->who.gid = uc.gid;
 	cred->pid = uc.pid;
 	/* More groups than fit only ever lose the caller access. */
 	len = sizeof(groups);
@@ -42,9 +42,10 @@ int client_new(struct secshm_server *srv, int fd, struct secshm_client **out)
 
 	if (!c)
 		return -ENOMEM;
+	cred_init(&c->cred, srv);
 	err = peer_cred(fd, &c->cred);
 	if (!err)
-		err = quota_connect(srv, c->cred.uid, &c->acct);
+		err = quota_connect(srv, c->cred.who.uid, &c->acct);
 	if (err) {
 		free(c);
 		return err;
@@ -83,12 +84,12 @@ void client_free(struct secshm_client *c)
 
 uid_t secshm_client_uid(const struct secshm_client *c)
 {
-	return c->cred.uid;
+	return c->cred.who.uid;
 }
 
 gid_t secshm_client_gid(const struct secshm_client *c)
 {
-	return c->cred.gid;
+	return c->cred.who.gid;
 }
 
 pid_t secshm_client_pid(const struct secshm_client *c)

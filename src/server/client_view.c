@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "internal.h"
 
 static void cview_destroy(struct secshm_object *obj)
@@ -47,4 +48,50 @@ int cview_new(struct secshm_client *c, struct section *sec, uint64_t offset,
 	object_init(&v->obj, c->srv, &cview_ops);
 	*out = v;
 	return 0;
+}
+
+/*
+ * MAP: the view's descriptor is a fresh open of the section, read-only or
+ * read-write to match, never the server's own description (file.c).
+ */
+int op_map(struct secshm_client *c, void *args, struct request *r)
+{
+	struct secshm_map_args *a = args;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	bool write = a->prot & SECSHM_PROT_WRITE;
+	uint32_t access = write ? SECSHM_ACCESS_MAP_READ | SECSHM_ACCESS_MAP_WRITE :
+				  SECSHM_ACCESS_MAP_READ;
+	struct section *sec;
+	struct cview *v;
+	int err, fd;
+
+	err = secshm_check_map(a) ?: section_reference(c, a->handle, access, &sec);
+	if (err)
+		return err;
+	err = secshm_view_check(a->offset, a->length, sec->length, page) ?:
+	      fds_charge(c->srv, c->acct, 1);
+	if (err)
+		goto out;
+	fd = file_reopen(sec->fd, write);
+	if (fd < 0) {
+		/* The file turned append-only or immutable: mmap(2)'s answer. */
+		err = fd == -EPERM ? -EACCES : fd;
+		fds_uncharge(c->srv, c->acct, 1);
+		goto out;
+	}
+	err = cview_new(c, sec, a->offset, a->length, a->prot, &v);
+	if (!err) {
+		err = handle_insert(&c->handles, &v->obj, access, &a->view);
+		if (err)
+			secshm_object_put(&v->obj);
+	}
+	if (err) {
+		close(fd);
+		fds_uncharge(c->srv, c->acct, 1);
+	} else {
+		r->fd = fd;	/* closed once sent */
+	}
+out:
+	secshm_object_put(&sec->obj);
+	return err;
 }

@@ -66,37 +66,27 @@ static void flush_done(struct secshm_server *srv, struct job *job)
 	free(fj);
 }
 
-int call_flush(struct secshm_client *c, struct call *call)
+int call_flush(struct secshm_server *srv, struct secshm_request *req, void *data)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	struct secshm_span span;
+	const struct secshm_span *span = &req->refs[0];
 	struct flush_job *fj;
 	uintptr_t start;
-	int err;
 
-	if (!call->deferrable)
+	if (req->flags & SECSHM_REQ_RING)
 		return -EOPNOTSUPP;
-	if (call->nrefs != 1 || call->in_len)
-		return -EINVAL;
-	err = ref_resolve(c, &call->refs[0], &span);
-	if (err)
-		return err;
-	if (!(to_section(span.section)->flags & SECSHM_SECTION_FILE)) {
-		secshm_object_put(span.section);	/* memory has no file to reach */
-		return 0;
-	}
+	if (!(to_section(span->section)->flags & SECSHM_SECTION_FILE))
+		return 0;	/* memory has no file to reach */
 	fj = calloc(1, sizeof(*fj));
-	if (!fj) {
-		secshm_object_put(span.section);
+	if (!fj)
 		return -ENOMEM;
-	}
-	start = (uintptr_t)span.base & ~(page - 1);
+	start = (uintptr_t)span->base & ~(page - 1);
 	*fj = (struct flush_job){
 		.job = { .run = flush_run, .done = flush_done },
-		.client = c, .section = span.section, .addr = (void *)start,
-		.len = (uintptr_t)span.base + span.length - start,
+		.client = req->client, .section = secshm_object_get(span->section),
+		.addr = (void *)start, .len = (uintptr_t)span->base + span->length - start,
 	};
-	c->flush = fj;
+	req->client->flush = fj;
 	return CALL_DEFERRED;
 }
 
@@ -114,7 +104,7 @@ void flush_start(struct secshm_client *c, const void *reply, size_t len)
 	fj->reply_len = len < FLUSH_REPLY_MAX ? len : FLUSH_REPLY_MAX;
 	c->jobs++;
 	c->busy = true;
-	if (offload_submit(c->srv, c->cred.uid, &fj->job)) {
+	if (offload_submit(c->srv, c->cred.who.uid, &fj->job)) {
 		fj->status = -EAGAIN;
 		flush_done(c->srv, &fj->job);
 	}

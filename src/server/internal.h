@@ -10,6 +10,7 @@
 #include <string.h>
 #include "secshm-server.h"
 #include "secshm-ring.h"
+#include "core.h"
 #include "list.h"
 
 #define SECSHM_NGROUPS_MAX	64
@@ -36,10 +37,13 @@ struct watch {
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
-/* Credentials, always from the kernel (SO_PEERCRED, SO_PEERGROUPS). */
+/*
+ * Credentials, always from the kernel (SO_PEERCRED, SO_PEERGROUPS), as the
+ * core asks about them (security.c).
+ */
 struct secshm_cred {
-	uid_t uid;
-	gid_t gid;
+	struct secshm_who who;		/* uid, gid, and the questions below */
+	const struct secshm_server *srv;	/* whose lists say who is trusted */
 	pid_t pid;
 	uint32_t ngroups;
 	gid_t groups[SECSHM_NGROUPS_MAX];
@@ -105,19 +109,12 @@ static inline bool all_zero(const void *p, size_t len)
 	return !len || (!b[0] && !memcmp(b, b + 1, len - 1));
 }
 
-/* ---- security.c ---- */
-uint32_t secshm_map_generic(uint32_t access);
-/* Requested rights as specific rights: -EINVAL if none or unknown bits. */
-int access_want(uint32_t access, uint32_t *want);
-int sd_resolve(const struct secshm_sd *in, const struct secshm_cred *creator,
-	       struct secshm_sd *out);
-uint32_t sd_allowed(const struct secshm_sd *sd, const struct secshm_cred *cred);
-int access_check(const struct secshm_sd *sd, const struct secshm_cred *cred,
-		 uint32_t desired, uint32_t *granted);
+/* ---- security.c: who a client is, for the core ---- */
+void cred_init(struct secshm_cred *cred, const struct secshm_server *srv);
 bool cred_in_group(const struct secshm_cred *cred, gid_t gid);
-bool cred_trusted(const struct secshm_server *srv, const struct secshm_cred *cred);
-/* May create names in the global namespace (N1). */
-bool cred_global(const struct secshm_server *srv, const struct secshm_cred *cred);
+bool cred_trusted(const struct secshm_cred *cred);
+/* The server itself, acting on its own (srv->self): may do anything. */
+void self_init(struct secshm_server *srv);
 
 /* ---- access.c ---- */
 /* Install the SIGBUS guard, once per process (secshm_server_new). */
@@ -126,8 +123,7 @@ void access_init(void);
 void access_recheck(void);
 
 /* ---- fetch.c: the double-fetch ledger (P6, check_fetch) ---- */
-struct fetch_ledger;
-struct fetch_ledger *fetch_ledger_new(void);
+struct secshm_fetch *fetch_ledger_new(void);
 void fetch_begin(struct secshm_server *srv, uint32_t opcode);
 void fetch_end(struct secshm_server *srv);
 /* -EIO if [start, start + len) of section was captured already in this request. */
@@ -151,18 +147,6 @@ struct name_table {
 	uint32_t count;
 };
 
-int name_validate(const char *name, size_t len);
-
-/* A requested name, qualified for its caller (N1). */
-struct qname {
-	char name[SECSHM_NAME_MAX + 1];	/* "global/..." or "user/UID/..." */
-	char alt[SECSHM_NAME_MAX + 1];	/* open falls back to it; "" if none */
-	bool global;			/* name is in the global namespace */
-	uid_t uid;			/* else whose namespace it is in */
-};
-
-/* server: resolve as the server's own name, else as uid's. */
-int name_resolve(const char *name, bool server, uid_t uid, struct qname *q);
 int name_table_init(struct name_table *ns);
 void name_table_fini(struct name_table *ns);
 struct name_node *name_lookup(const struct name_table *ns, const char *name, size_t len);
@@ -257,9 +241,11 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 		struct section **out);
 void section_info(const struct section *sec, struct secshm_section_info *info);
 void section_unlink(struct section *sec);
+/* The section behind a handle of c's, with access (the requests' reference). */
+int section_reference(struct secshm_client *c, uint32_t handle, uint32_t access,
+		      struct section **sec);
 /* The server's own mapping of the whole section, made on first use. */
 unsigned char *section_map(struct section *sec);
-uint32_t section_access_mask(const struct section *sec);
 
 /* ---- view.c: client view registrations ---- */
 struct cview {
@@ -329,28 +315,26 @@ int offload_close(struct secshm_client *c, const int *fds, unsigned int n);
 #define CALL_DEFERRED	0x7ffffff0	/* call_run's: the reply comes later */
 void flush_start(struct secshm_client *c, const void *reply, size_t len);
 
-/* ---- ops.c: built-in opcodes ---- */
-struct reply {
+/* ---- dispatch.c: one request on the socket ---- */
+struct request {
 	int in_fd;			/* descriptor the request carried, borrowed; -1: none */
-	void *args;			/* argument struct, echoed with out fields */
-	size_t args_len;
-	unsigned char *tail;		/* room after the args */
+	const unsigned char *in_tail;	/* what follows the argument struct (CALL's) */
+	size_t in_tail_len;
+	unsigned char *tail;		/* room after the args in the reply */
 	size_t tail_cap;
 	size_t tail_len;
 	int fd;				/* made for the reply, closed once sent; -1: none */
 };
 
-typedef int (*builtin_fn)(struct secshm_client *c, void *args, struct reply *r);
+/* The handlers, each with its object: op_create in section_open.c, ... */
+#define OP_DECL(NAME, name, nr, args, dir, where) \
+	int op_##name(struct secshm_client *c, void *args, struct request *r);
+SECSHM_OPS(OP_DECL)
+#undef OP_DECL
 
-struct builtin {
-	size_t args_size;
-	builtin_fn fn;
-};
-
-extern const struct builtin builtins[SECSHM_OP_MAX_BUILTIN + 1];
-
-int op_call(struct secshm_client *c, struct secshm_call_args *a,
-	    const struct secshm_ref *refs, const void *in, struct reply *r);
+/* ---- trace.c: --trace ---- */
+void trace_request(const struct secshm_client *c, const struct secshm_msg *hdr,
+		   const void *args, int status);
 
 /* ---- call.c: a CALL, whichever path (socket or ring) it came by ---- */
 struct call {
@@ -362,22 +346,24 @@ struct call {
 	void *out;			/* private, out_cap bytes */
 	uint32_t out_cap;
 	uint32_t out_len;
-	bool deferrable;		/* the socket: may answer CALL_DEFERRED */
+	uint32_t flags;			/* SECSHM_REQ_*, for the handler */
 };
 
 /* Registered opcode and shape, references resolved, then the handler. */
 int call_run(struct secshm_client *c, struct call *call);
+/* Register the built-in calls (SECSHM_CALLS). */
+int calls_init(struct secshm_server *srv);
 
-int call_flush(struct secshm_client *c, struct call *call);
+/* The built-in calls' handlers, each with its object: call_stats in observe.c, ... */
+#define CALL_DECL(NAME, name, nr, refs, in) \
+	int call_##name(struct secshm_server *srv, struct secshm_request *req, void *data);
+SECSHM_CALLS(CALL_DECL)
+#undef CALL_DECL
 
 /* ---- observe.c: built-in calls for the administrator ---- */
 bool client_is_admin(const struct secshm_client *c);
-int call_stats(struct secshm_client *c, struct call *call);
-int call_clients(struct secshm_client *c, struct call *call);
-int call_handles(struct secshm_client *c, struct call *call);
 
 /* ---- ring.c: the ring request path ---- */
-int op_ring(struct secshm_client *c, void *args, struct reply *r);
 /* The doorbell of the ring whose watch this is rang. */
 void ring_doorbell(struct watch *w);
 /* Serve the active rings for one slice. */
@@ -432,6 +418,7 @@ struct secshm_server {
 	size_t nglobal_gids;
 	char *file_fs;			/* filesystems that may back sections; NULL: default */
 	uid_t euid;
+	struct secshm_who self;		/* the server, acting on its own */
 
 	struct handle_table handles;	/* the server's own (OBJ_KERNEL_HANDLE) */
 	struct name_table names;
@@ -453,8 +440,10 @@ struct secshm_server {
 
 	uint64_t ring_poll_ns;		/* busy-poll a ring this long before sleeping */
 	struct offload *offload;
-	struct fetch_ledger *fetch;	/* check_fetch: the current request's captures */
+	struct secshm_fetch *fetch;	/* check_fetch: the current request's captures */
+	uint32_t fetch_opcode;
 	bool fetching;			/* a handler runs: record its captures */
+	bool trace;			/* each request decoded on stderr */
 
 	struct watch listen_watch, wake_watch;
 	int epfd;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* The namespace of named sections: name validation and a chained hash. */
+/*
+ * The namespace of named sections: a chained hash of qualified names (the
+ * core resolves and checks them: src/core/name.c), and LIST.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,41 +10,6 @@
 #include "internal.h"
 
 #define NAME_MIN_BUCKETS 64U
-
-static bool name_char_ok(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-}
-
-/*
- * 1..SECSHM_NAME_MAX bytes of [A-Za-z0-9._-] in components separated by
- * single '/'; no empty, "." or ".." component.
- */
-int name_validate(const char *name, size_t len)
-{
-	size_t start = 0;
-
-	if (len == 0)
-		return -EINVAL;
-	if (len > SECSHM_NAME_MAX)
-		return -ENAMETOOLONG;
-	for (size_t i = 0; i <= len; i++) {
-		size_t clen;
-
-		if (i < len && name[i] != '/') {
-			if (!name_char_ok(name[i]))
-				return -EINVAL;
-			continue;
-		}
-		clen = i - start;
-		if (clen == 0 || (clen == 1 && name[start] == '.') ||
-		    (clen == 2 && name[start] == '.' && name[start + 1] == '.'))
-			return -EINVAL;
-		start = i + 1;
-	}
-	return 0;
-}
 
 static uint32_t name_hash(const char *name, size_t len)
 {
@@ -131,75 +99,49 @@ void name_remove(struct name_table *ns, struct name_node *node)
 	}
 }
 
-/*
- * Namespaces (N1, docs/namespaces.md): "global/NAME" and "user/UID/NAME"
- * are qualified; anything else is resolved against the caller. A client's
- * unqualified name is its own, "user/<uid>/NAME", and opening it falls
- * back to "global/NAME"; the server's own unqualified names are global.
- */
-#define NS_GLOBAL_LEN	(sizeof(SECSHM_NS_GLOBAL) - 1)
-#define NS_USER_LEN	(sizeof(SECSHM_NS_USER) - 1)
+/* ---- LIST: the namespace, as one client may see it ---- */
 
-static bool has_prefix(const char *s, size_t len, const char *prefix, size_t plen)
+/* LIST shows a section only to those who could open it to query it. */
+static bool list_visible(const struct secshm_client *c, const struct section *sec)
 {
-	return len >= plen && !memcmp(s, prefix, plen);
+	return !secshm_open_check(sec->flags, &sec->sd, &c->cred.who, SECSHM_ACCESS_QUERY);
 }
 
-/* "UID/REST" after "user/": a canonical decimal uid and a rest. */
-static int parse_user(const char *s, size_t len, uid_t *uid)
+static int by_id(const void *a, const void *b)
 {
-	uint64_t v = 0;
-	size_t i;
+	const struct section *x = *(struct section *const *)a, *y = *(struct section *const *)b;
 
-	for (i = 0; i < len && s[i] != '/'; i++) {
-		if (s[i] < '0' || s[i] > '9' || (i == 1 && s[0] == '0'))
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-		if (v >= (uid_t)-1)
-			return -EINVAL;
-	}
-	if (!i || i == len)
-		return -EINVAL;	/* "user/" alone, or "user/5" with no name */
-	*uid = (uid_t)v;
-	return 0;
+	return x->obj.id < y->obj.id ? -1 : x->obj.id > y->obj.id;
 }
 
-static int qualify(char out[SECSHM_NAME_MAX + 1], const char *prefix, uid_t uid, bool user,
-		   const char *name)
+int op_list(struct secshm_client *c, void *args, struct request *r)
 {
-	int n = user ? snprintf(out, SECSHM_NAME_MAX + 1, "%s%u/%s", prefix, (unsigned int)uid, name)
-		     : snprintf(out, SECSHM_NAME_MAX + 1, "%s%s", prefix, name);
-
-	return n < 0 || n > SECSHM_NAME_MAX ? -ENAMETOOLONG : 0;
-}
-
-int name_resolve(const char *name, bool server, uid_t uid, struct qname *q)
-{
-	size_t len = strnlen(name, SECSHM_NAME_MAX + 1);
-	int err = name_validate(name, len);
+	struct secshm_list_args *a = args;
+	struct name_table *ns = &c->srv->names;
+	struct secshm_section_info *out = (void *)r->tail;
+	struct section **all;
+	uint32_t n = 0, max;
+	int err = secshm_check_list(a, false);
 
 	if (err)
 		return err;
-	q->alt[0] = '\0';
-	if (has_prefix(name, len, SECSHM_NS_GLOBAL, NS_GLOBAL_LEN)) {
-		q->global = true;
-		memcpy(q->name, name, len + 1);
-		return 0;
-	}
-	if (has_prefix(name, len, SECSHM_NS_USER, NS_USER_LEN)) {
-		q->global = false;
-		memcpy(q->name, name, len + 1);
-		return parse_user(name + NS_USER_LEN, len - NS_USER_LEN, &q->uid);
-	}
-	if ((len == NS_GLOBAL_LEN - 1 && !memcmp(name, SECSHM_NS_GLOBAL, len)) ||
-	    (len == NS_USER_LEN - 1 && !memcmp(name, SECSHM_NS_USER, len)))
-		return -EINVAL;	/* a namespace is not a name */
-	q->global = server;
-	q->uid = uid;
-	if (server)
-		return qualify(q->name, SECSHM_NS_GLOBAL, 0, false, name);
-	err = qualify(q->name, SECSHM_NS_USER, uid, true, name);
-	if (!err && qualify(q->alt, SECSHM_NS_GLOBAL, 0, false, name))
-		q->alt[0] = '\0';
-	return err;
+	all = malloc((ns->count + 1) * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	for (uint32_t b = 0; b < ns->nbuckets; b++)
+		for (struct name_node *node = ns->buckets[b]; node; node = node->next) {
+			struct section *sec = container_of(node, struct section, name);
+
+			if (list_visible(c, sec))
+				all[n++] = sec;
+		}
+	qsort(all, n, sizeof(*all), by_id);
+	max = a->max < SECSHM_LIST_MAX ? a->max : SECSHM_LIST_MAX;
+	a->total = n;
+	a->count = 0;
+	for (uint32_t i = a->start; i < n && a->count < max; i++)
+		section_info(all[i], &out[a->count++]);
+	r->tail_len = a->count * sizeof(*out);
+	free(all);
+	return 0;
 }

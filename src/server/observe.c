@@ -11,7 +11,7 @@
 
 bool client_is_admin(const struct secshm_client *c)
 {
-	return c->cred.uid == 0 || c->cred.uid == c->srv->euid;
+	return c->cred.who.uid == 0 || c->cred.who.uid == c->srv->euid;
 }
 
 static uint32_t count_fds(void)
@@ -45,33 +45,31 @@ void secshm_server_stats(struct secshm_server *srv, struct secshm_stats *st)
 	st->pinned = srv->pinned;
 }
 
-int call_stats(struct secshm_client *c, struct call *call)
+int call_stats(struct secshm_server *srv, struct secshm_request *req, void *data)
 {
 	struct secshm_stats st;
 
-	if (call->nrefs || call->in_len || call->out_cap < sizeof(st))
+	if (req->out_cap < sizeof(st))
 		return -EINVAL;
-	if (!client_is_admin(c))
+	if (!client_is_admin(req->client))
 		return -EACCES;
-	secshm_server_stats(c->srv, &st);
-	memcpy(call->out, &st, sizeof(st));
-	call->out_len = sizeof(st);
+	secshm_server_stats(srv, &st);
+	memcpy(req->out, &st, sizeof(st));
+	req->out_len = sizeof(st);
 	return 0;
 }
 
 /* in: __u32 start; out: as many secshm_client_info as fit, by connection order. */
-int call_clients(struct secshm_client *c, struct call *call)
+int call_clients(struct secshm_server *srv, struct secshm_request *req, void *data)
 {
-	struct secshm_client_info *out = call->out;
-	uint32_t start, max = call->out_cap / sizeof(*out), i = 0, n = 0;
+	struct secshm_client_info *out = req->out;
+	uint32_t start, max = req->out_cap / sizeof(*out), i = 0, n = 0;
 	struct list_head *pos, *tmp;
 
-	if (call->nrefs || call->in_len != sizeof(start))
-		return -EINVAL;
-	if (!client_is_admin(c))
+	if (!client_is_admin(req->client))
 		return -EACCES;
-	memcpy(&start, call->in, sizeof(start));
-	list_for_each_safe(pos, tmp, &c->srv->clients) {
+	memcpy(&start, req->in, sizeof(start));
+	list_for_each_safe(pos, tmp, &srv->clients) {
 		struct secshm_client *x = list_entry(pos, struct secshm_client, link);
 
 		if (i++ < start)
@@ -79,12 +77,12 @@ int call_clients(struct secshm_client *c, struct call *call)
 		if (n == max)
 			break;
 		memcpy(&out[n++], &(struct secshm_client_info){
-			.id = x->id, .pid = (uint32_t)x->cred.pid, .uid = x->cred.uid,
-			.gid = x->cred.gid, .handles = x->handles.count, .views = x->nviews,
+			.id = x->id, .pid = (uint32_t)x->cred.pid, .uid = x->cred.who.uid,
+			.gid = x->cred.who.gid, .handles = x->handles.count, .views = x->nviews,
 			.sections = x->nsections, .bytes = x->bytes,
 		}, sizeof(*out));
 	}
-	call->out_len = n * sizeof(*out);
+	req->out_len = n * sizeof(*out);
 	return 0;
 }
 
@@ -122,29 +120,27 @@ static void handle_info(const struct handle_table *t, uint32_t slot,
 }
 
 /* in: __u64 client id, __u32 start, __u32 0; out: its handles in slot order. */
-int call_handles(struct secshm_client *c, struct call *call)
+int call_handles(struct secshm_server *srv, struct secshm_request *req, void *data)
 {
 	struct secshm_handle_info info;
-	uint32_t max = call->out_cap / sizeof(info), i = 0, n = 0;
+	uint32_t max = req->out_cap / sizeof(info), i = 0, n = 0;
 	struct { uint64_t id; uint32_t start, zero; } q;
 	struct secshm_client *x;
 
-	if (call->nrefs || call->in_len != sizeof(q))
-		return -EINVAL;
-	memcpy(&q, call->in, sizeof(q));
+	memcpy(&q, req->in, sizeof(q));
 	if (q.zero)
 		return -EINVAL;
-	if (!client_is_admin(c))
+	if (!client_is_admin(req->client))
 		return -EACCES;
-	x = client_by_id(c->srv, q.id);
+	x = client_by_id(srv, q.id);
 	if (!x)
 		return -ENOENT;
 	for (uint32_t slot = 0; slot < x->handles.size && n < max; slot++) {
 		if (!x->handles.entries[slot].obj || i++ < q.start)
 			continue;
 		handle_info(&x->handles, slot, &info);
-		memcpy((char *)call->out + n++ * sizeof(info), &info, sizeof(info));
+		memcpy((char *)req->out + n++ * sizeof(info), &info, sizeof(info));
 	}
-	call->out_len = n * sizeof(info);
+	req->out_len = n * sizeof(info);
 	return 0;
 }

@@ -234,7 +234,7 @@ int offload_close(struct secshm_client *c, const int *fds, unsigned int n)
 		*cj = (struct close_job){ .job = { .run = close_run, .done = close_done },
 					  .acct = c->acct, .n = n };
 		memcpy(cj->fds, fds, n * sizeof(int));
-		if (!offload_submit(srv, c->cred.uid, &cj->job))
+		if (!offload_submit(srv, c->cred.who.uid, &cj->job))
 			return err;
 	}
 	/* No memory or no thread: closing here is all that is left. */

@@ -39,7 +39,7 @@ int secshm_reference_by_handle(struct secshm_server *srv, struct secshm_client *
 		return -EBADF;
 	if (e->obj->ops->type != type)
 		return -EMEDIUMTYPE;
-	if (mode == SECSHM_CHECKED && (secshm_map_generic(access) & ~e->access))
+	if (mode == SECSHM_CHECKED && secshm_handle_check(e->access, access))
 		return -EACCES;
 	*obj = secshm_object_get(e->obj);
 	return 0;
@@ -71,16 +71,21 @@ int secshm_client_grant(struct secshm_server *srv, struct secshm_client *c,
 
 	if (obj->ops->type != SECSHM_TYPE_SECTION)
 		return -EMEDIUMTYPE;
-	err = access_want(access, &want);
+	sec = to_section(obj);
+	err = secshm_access_want(access, &want) ?:
+	      secshm_grant_check(sec->flags, &c->cred.who, want);
 	if (err)
 		return err;
-	sec = to_section(obj);
-	if (sec->flags & SECSHM_SECTION_SERVER_PRIVATE)
-		return -EACCES;
-	if ((sec->flags & SECSHM_SECTION_TRUSTED_ONLY) && !cred_trusted(srv, &c->cred))
-		return -EACCES;
 	err = handle_insert(&c->handles, secshm_object_get(obj), want, handle);
 	if (err)
 		secshm_object_put(obj);
 	return err;
+}
+
+/* CLOSE: a handle of this client's, checked (H5, H6). */
+int op_close(struct secshm_client *c, void *args, struct request *r)
+{
+	struct secshm_handle_args *a = args;
+
+	return secshm_handle_close(c->srv, c, a->handle, SECSHM_CHECKED);
 }

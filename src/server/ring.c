@@ -31,7 +31,6 @@
 #include <unistd.h>
 #include "internal.h"
 
-#define RING_DEFAULT	256
 #define SQ_CTL		0
 #define CQ_CTL		sizeof(struct secshm_ring_ctl)
 #define SQES		(2 * sizeof(struct secshm_ring_ctl))
@@ -64,6 +63,7 @@ static void ring_request(struct secshm_client *c, const struct secshm_sqe *sqe,
 	struct call call = {
 		.opcode = sqe->opcode, .refs = sqe->refs, .nrefs = sqe->nrefs, .in = sqe->in,
 		.in_len = sqe->in_len, .out = cqe->out, .out_cap = sizeof(cqe->out),
+		.flags = SECSHM_REQ_RING,
 	};
 
 	cqe->user_data = sqe->user_data;
@@ -227,9 +227,9 @@ void ring_free(struct ring *ring)
 static int ring_section(struct secshm_client *c, uint64_t length, struct ring *ring,
 			uint32_t *handle)
 {
-	const struct secshm_sd sd = { .owner = c->cred.uid, .group = c->cred.gid, .mode = 0600 };
+	const struct secshm_sd sd = { .owner = c->cred.who.uid, .group = c->cred.who.gid, .mode = 0600 };
 	const struct section_params p = { .length = length, .sd = &sd, .creator = c,
-					  .uid = c->cred.uid, .file = -1 };
+					  .uid = c->cred.who.uid, .file = -1 };
 	struct section *sec;
 	int err = section_new(c->srv, &p, &sec);
 
@@ -279,18 +279,16 @@ static int ring_doorbell_new(struct secshm_client *c, struct ring *ring, int *cl
 }
 
 /* RING: make the section, map it, wire the doorbell, answer with its layout. */
-int op_ring(struct secshm_client *c, void *args, struct reply *r)
+int op_ring(struct secshm_client *c, void *args, struct request *r)
 {
 	struct secshm_ring_args *a = args;
-	uint32_t n = a->entries ? a->entries : RING_DEFAULT;
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), cqes;
 	struct ring *ring;
-	int err;
+	uint32_t n;
+	int err = secshm_check_ring(a, &n);
 
-	if (a->flags)
-		return -EINVAL;
-	if ((n & (n - 1)) || n > SECSHM_RING_MAX)
-		return -EINVAL;
+	if (err)
+		return err;
 	if (c->ring)
 		return -EBUSY;
 	cqes = SQES + (uint64_t)n * sizeof(struct secshm_sqe);

@@ -72,13 +72,6 @@ static uint64_t page_round(uint64_t len)
 	return (len + page - 1) & ~(page - 1);
 }
 
-/* The rights a handle to sec may ever carry (P9: a read-only file says no writes). */
-uint32_t section_access_mask(const struct section *sec)
-{
-	return sec->flags & SECSHM_SECTION_READONLY ?
-	       SECSHM_ACCESS_SPECIFIC & ~SECSHM_ACCESS_MAP_WRITE : SECSHM_ACCESS_SPECIFIC;
-}
-
 /*
  * An open file on an allowed filesystem (asked before anything that could
  * call into a filesystem that blocks), open for reading, regular, covered
@@ -312,4 +305,71 @@ void section_unlink(struct section *sec)
 		sec->flags &= ~SECSHM_SECTION_PERMANENT;
 		secshm_object_put(&sec->obj);
 	}
+}
+
+/* ---- the requests on a section ---- */
+
+/* The section behind a handle of c's, checked for access (the requests' reference). */
+int section_reference(struct secshm_client *c, uint32_t handle, uint32_t access,
+		       struct section **sec)
+{
+	struct secshm_object *obj;
+	int err = secshm_reference_by_handle(c->srv, c, handle, access, SECSHM_TYPE_SECTION,
+					     SECSHM_CHECKED, &obj);
+
+	if (!err)
+		*sec = to_section(obj);
+	return err;
+}
+
+int op_query(struct secshm_client *c, void *args, struct request *r)
+{
+	struct secshm_query_args *a = args;
+	struct section *sec;
+	int err;
+
+	err = secshm_check_query(a) ?: section_reference(c, a->handle, SECSHM_ACCESS_QUERY, &sec);
+	if (err)
+		return err;
+	a->access = handle_lookup(&c->handles, a->handle)->access;
+	section_info(sec, &a->info);
+	secshm_object_put(&sec->obj);
+	return 0;
+}
+
+int op_duplicate(struct secshm_client *c, void *args, struct request *r)
+{
+	struct secshm_dup_args *a = args;
+	uint32_t held, want;
+	struct section *sec;
+	int err;
+
+	err = secshm_check_dup(a) ?: section_reference(c, a->handle, SECSHM_ACCESS_DUPLICATE, &sec);
+	if (err)
+		return err;
+	held = handle_lookup(&c->handles, a->handle)->access;
+	want = held;
+	if (!(a->flags & SECSHM_DUP_SAME_ACCESS))
+		err = secshm_access_want(a->access, &want);
+	if (!err && (want & ~held))
+		err = -EACCES;	/* never more than the handle carries (H7) */
+	if (!err && (a->flags & SECSHM_DUP_EXPORT))
+		err = token_export(c, sec, want, &a->token);
+	else if (!err && !(err = handle_insert(&c->handles, &sec->obj, want, &a->new_handle)))
+		return 0;	/* the new handle holds our reference */
+	secshm_object_put(&sec->obj);
+	return err;
+}
+
+int op_unlink(struct secshm_client *c, void *args, struct request *r)
+{
+	struct secshm_handle_args *a = args;
+	struct section *sec;
+	int err = section_reference(c, a->handle, SECSHM_ACCESS_DELETE, &sec);
+
+	if (err)
+		return err;
+	section_unlink(sec);
+	secshm_object_put(&sec->obj);
+	return 0;
 }

@@ -121,6 +121,7 @@ static int copy_config(struct secshm_server *srv, const struct secshm_server_con
 	srv->nglobal_uids = cfg->nglobal_uids;
 	srv->nglobal_gids = cfg->nglobal_gids;
 	srv->ring_poll_ns = (uint64_t)cfg->ring_poll_us * 1000;
+	srv->trace = cfg->trace;
 	if (cfg->check_fetch && !(srv->fetch = fetch_ledger_new()))
 		return -ENOMEM;
 	return 0;
@@ -143,6 +144,7 @@ int secshm_server_new(const struct secshm_server_config *cfg, struct secshm_serv
 	raise_fd_limit();
 	limits_fill(&srv->limits, cfg ? &cfg->limits : NULL);
 	srv->euid = geteuid();
+	self_init(srv);
 	if (cfg && copy_config(srv, cfg))
 		goto err;
 	handle_table_init(&srv->handles, HANDLE_INDEX_MAX, SECSHM_HANDLE_SERVER);
@@ -159,7 +161,7 @@ int secshm_server_new(const struct secshm_server_config *cfg, struct secshm_serv
 		err = -errno;
 		goto err;
 	}
-	err = offload_init(srv);
+	err = offload_init(srv) ?: calls_init(srv);
 	if (err)
 		goto err;
 	access_init();

@@ -34,7 +34,7 @@ int secshm_view_map(struct secshm_object *section, uint64_t offset, uint64_t len
 	if (offset + length > sec->length)
 		return -ERANGE;
 	if (prot & SECSHM_PROT_WRITE) {
-		if (!(section_access_mask(sec) & SECSHM_ACCESS_MAP_WRITE))
+		if (!(secshm_section_access_mask(sec->flags) & SECSHM_ACCESS_MAP_WRITE))
 			return -EACCES;
 		mprot |= PROT_WRITE;
 	}

@@ -76,8 +76,9 @@ int token_redeem(struct secshm_client *c, const struct secshm_token *value, uint
 	}
 	if (!found)
 		return -EBADF;
-	if ((found->sec->flags & SECSHM_SECTION_TRUSTED_ONLY) && !cred_trusted(c->srv, &c->cred))
-		return -EACCES;
+	err = secshm_grant_check(found->sec->flags, &c->cred.who, found->access);
+	if (err)
+		return err;
 	err = handle_insert(&c->handles, secshm_object_get(&found->sec->obj), found->access,
 			    handle);
 	if (err) {

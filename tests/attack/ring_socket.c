@@ -140,7 +140,7 @@ static void test_hostile_cq_head(void **state)
 
 static int garbage_entries(void *p)
 {
-	static const struct secshm_sqe bad[] = {
+	struct secshm_sqe bad[] = {
 		{ .user_data = 1, .opcode = SECSHM_CALL_STATS, .nrefs = 1000 },
 		{ .user_data = 2, .opcode = SECSHM_CALL_STATS, .in_len = 1U << 30 },
 		{ .user_data = 3, .opcode = SECSHM_CALL_STATS, .flags = 7 },
@@ -149,14 +149,18 @@ static int garbage_entries(void *p)
 		  .refs = { { 0x000abcde, SECSHM_REF_READ, 0, 8 } } },
 		{ .user_data = 6, .opcode = SECSHM_CALL_FLUSH, .nrefs = 1,
 		  .refs = { { SECSHM_HANDLE_SERVER | 1, SECSHM_REF_READ, 0, 8 } } },
+		/* a good one: the ring's own section, filled in below */
+		{ .user_data = 7, .opcode = SECSHM_CALL_FLUSH, .nrefs = 1,
+		  .refs = { { 0, SECSHM_REF_WRITE, 0, 8 } } },
 	};
 	/* FLUSH waits for the disk: the loop's ring path never serves it. */
-	static const int want[] = { -E2BIG, -E2BIG, -EINVAL, -EOPNOTSUPP, -EOPNOTSUPP,
+	static const int want[] = { -E2BIG, -E2BIG, -EINVAL, -EOPNOTSUPP, -EBADF, -EBADF,
 				    -EOPNOTSUPP };
 	struct raw_ring r;
 	uint32_t n = sizeof(bad) / sizeof(bad[0]);
 
 	CHILD_EQ(raw_ring_open(&r), 0);
+	bad[6].refs[0].handle = r.a.handle;
 	memcpy(r.sqes, bad, sizeof(bad));
 	__atomic_store_n(&r.sq->tail, n, __ATOMIC_RELEASE);
 	ring_bell(&r);

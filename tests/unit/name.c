@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests: name validation and the namespace hash. */
+/* Unit tests: the core's name rules and namespaces, and the daemon's namespace hash. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 
 static int check(const char *name)
 {
-	return name_validate(name, strlen(name));
+	return secshm_name_check(name, strlen(name));
 }
 
 /* SPEC: S2 — names are validated: length, charset, no "..", no NUL. */
@@ -28,10 +28,10 @@ static void test_name_validation(void **state)
 		assert_int_equal(check(good[i]), 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		assert_int_equal(check(bad[i]), -EINVAL);
-	assert_int_equal(name_validate("a\0b", 3), -EINVAL);
+	assert_int_equal(secshm_name_check("a\0b", 3), -EINVAL);
 	memset(longname, 'x', sizeof(longname));
-	assert_int_equal(name_validate(longname, SECSHM_NAME_MAX), 0);
-	assert_int_equal(name_validate(longname, SECSHM_NAME_MAX + 1), -ENAMETOOLONG);
+	assert_int_equal(secshm_name_check(longname, SECSHM_NAME_MAX), 0);
+	assert_int_equal(secshm_name_check(longname, SECSHM_NAME_MAX + 1), -ENAMETOOLONG);
 }
 
 /* SPEC: S2 — one name, one entry; lookups survive growth; removal forgets. */
@@ -66,51 +66,74 @@ static void test_table(void **state)
 	name_table_fini(&ns);
 }
 
-/* One name as a caller resolves it: primary and fallback, or an error. */
-static void resolves(const char *name, bool server, uid_t uid, int err, const char *want,
-		     const char *alt)
+/* One name as a client (uid) or the server resolves it, or an error. */
+static void resolves(const char *name, bool server, uint32_t uid, int err, const char *want)
 {
-	struct qname q;
+	char out[SECSHM_NAME_MAX + 1];
+	struct secshm_ns ns;
+	size_t len;
 
-	assert_int_equal(name_resolve(name, server, uid, &q), err);
+	assert_int_equal(secshm_name_resolve(name, strlen(name), server, uid, out, &len, &ns), err);
 	if (err)
 		return;
-	assert_string_equal(q.name, want);
-	assert_string_equal(q.alt, alt);
+	assert_string_equal(out, want);
+	assert_int_equal(len, strlen(want));
 }
 
 /*
- * SPEC: N1 — an unqualified name is a client's own, falling back to the
- * global one on open, and the server's global; qualified names stand as
- * written; a namespace with no name, or a uid that is not canonical, is
- * -EINVAL; the qualified form must fit in SECSHM_NAME_MAX.
+ * SPEC: N1 — an unqualified name is a client's own and the server's
+ * global; qualified names stand as written; a namespace with no name, or a
+ * uid that is not canonical, is -EINVAL; the qualified form must fit in
+ * SECSHM_NAME_MAX.
  */
 static void test_name_resolve(void **state)
 {
-	char longname[SECSHM_NAME_MAX + 1];
-	struct qname q;
+	char longname[SECSHM_NAME_MAX + 1], out[SECSHM_NAME_MAX + 1];
+	struct secshm_ns ns;
+	size_t len;
 
-	resolves("frames", false, 1000, 0, "user/1000/frames", "global/frames");
-	resolves("a/b", false, 0, 0, "user/0/a/b", "global/a/b");
-	resolves("frames", true, 1000, 0, "global/frames", "");
-	resolves("global/frames", false, 1000, 0, "global/frames", "");
-	resolves("user/7/x", false, 1000, 0, "user/7/x", "");
-	resolves("user/0/x", true, 0, 0, "user/0/x", "");
-	resolves("user/4294967294/x", false, 1, 0, "user/4294967294/x", "");
-	resolves("globalx", false, 5, 0, "user/5/globalx", "global/globalx");
-	resolves("users/1/x", false, 5, 0, "user/5/users/1/x", "global/users/1/x");
+	resolves("frames", false, 1000, 0, "user/1000/frames");
+	resolves("a/b", false, 0, 0, "user/0/a/b");
+	resolves("frames", true, 1000, 0, "global/frames");
+	resolves("global/frames", false, 1000, 0, "global/frames");
+	resolves("user/7/x", false, 1000, 0, "user/7/x");
+	resolves("user/0/x", true, 0, 0, "user/0/x");
+	resolves("user/4294967294/x", false, 1, 0, "user/4294967294/x");
+	resolves("globalx", false, 5, 0, "user/5/globalx");
+	resolves("users/1/x", false, 5, 0, "user/5/users/1/x");
 	static const char *bad[] = { "global", "user", "user/5", "user/x/y", "user/01/y",
 				      "user/4294967295/y", "user/99999999999/y", "user/-1/y",
-				      "user/+1/y", "global/", "" };
+				      "user/+1/y" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
-		assert_int_equal(name_resolve(bad[i], false, 5, &q), -EINVAL);
-	assert_true(name_resolve("user/1000/x", false, 5, &q) == 0 && q.uid == 1000 && !q.global);
-	assert_true(name_resolve("global/x", false, 5, &q) == 0 && q.global);
+		assert_int_equal(secshm_name_resolve(bad[i], strlen(bad[i]), false, 5, out, &len,
+						     &ns), -EINVAL);
+	assert_true(secshm_name_resolve("user/1000/x", 11, false, 5, out, &len, &ns) == 0 &&
+		    ns.uid == 1000 && !ns.global && ns.qualified);
+	assert_true(secshm_name_resolve("global/x", 8, false, 5, out, &len, &ns) == 0 &&
+		    ns.global && ns.qualified);
+	assert_true(secshm_name_resolve("x", 1, false, 5, out, &len, &ns) == 0 &&
+		    ns.uid == 5 && !ns.global && !ns.qualified);
 	memset(longname, 'x', SECSHM_NAME_MAX);
 	longname[SECSHM_NAME_MAX - strlen("user/1000/")] = '\0';
-	assert_int_equal(name_resolve(longname, false, 1000, &q), 0);
-	assert_int_equal(strlen(q.name), SECSHM_NAME_MAX);
-	assert_int_equal(name_resolve(longname, false, 10000, &q), -ENAMETOOLONG);
+	assert_int_equal(secshm_name_resolve(longname, strlen(longname), false, 1000, out, &len,
+					     &ns), 0);
+	assert_int_equal(len, SECSHM_NAME_MAX);
+	assert_int_equal(secshm_name_resolve(longname, strlen(longname), false, 10000, out, &len,
+					     &ns), -ENAMETOOLONG);
+}
+
+/* SPEC: S2, R4 — a request's name field: the bytes, no NUL in them, nothing after. */
+static void test_name_request(void **state)
+{
+	char raw[SECSHM_NAME_MAX + 1] = "frames";
+
+	assert_int_equal(secshm_name_request(raw, 6), 0);
+	assert_int_equal(secshm_name_request(raw, 0), -EINVAL);
+	assert_int_equal(secshm_name_request(raw, 5), -EINVAL);		/* "s" after it */
+	assert_int_equal(secshm_name_request(raw, 7), -EINVAL);		/* the NUL in it */
+	assert_int_equal(secshm_name_request(raw, SECSHM_NAME_MAX + 1), -ENAMETOOLONG);
+	raw[SECSHM_NAME_MAX] = 'x';
+	assert_int_equal(secshm_name_request(raw, 6), -EINVAL);
 }
 
 int main(void)
@@ -119,6 +142,7 @@ int main(void)
 		cmocka_unit_test(test_name_validation),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_name_resolve),
+		cmocka_unit_test(test_name_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

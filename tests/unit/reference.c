@@ -30,7 +30,9 @@ static struct secshm_client *new_client(struct fixture *f, int i, uid_t uid)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	assert_int_equal(client_new(f->srv, sv[0], &c), 0);
 	f->peer[i] = sv[1];
-	c->cred = (struct secshm_cred){ .uid = uid, .gid = uid };
+	c->cred.who.uid = uid;
+	c->cred.who.gid = uid;
+	c->cred.ngroups = 0;
 	return c;
 }
 
@@ -156,7 +158,7 @@ static void test_server_private(void **state)
 	struct secshm_object *sec;
 	uint32_t sh = server_create(f->srv, "private", SECSHM_OBJ_SERVER_PRIVATE), h;
 
-	f->alice->cred.uid = 0;	/* not even root */
+	f->alice->cred.who.uid = 0;	/* not even root */
 	assert_int_equal(secshm_section_open(f->srv, &open, SECSHM_ACCESS_QUERY, &h), -EACCES);
 	assert_int_equal(secshm_reference_by_handle(f->srv, NULL, sh, 0, SECSHM_TYPE_SECTION,
 						    SECSHM_TRUSTED, &sec), 0);
@@ -167,7 +169,7 @@ static void test_server_private(void **state)
 		assert_int_equal(secshm_reference_by_handle(f->srv, f->alice, v, 0,
 							    SECSHM_TYPE_SECTION,
 							    SECSHM_CHECKED, &sec), -EBADF);
-	f->alice->cred.uid = 1000;
+	f->alice->cred.who.uid = 1000;
 	secshm_handle_close(f->srv, NULL, sh, SECSHM_TRUSTED);
 }
 
