@@ -174,7 +174,10 @@ static inline void secshm_fetch_begin(struct secshm_fetch *f)
 	f->n = 0;
 }
 
-/* -EIO if [start, start + len) of section was captured in this request. */
+/*
+ * -EIO if [start, start + len) of section (0: the caller's own memory) was
+ * captured already in this request.
+ */
 int secshm_fetch_record(struct secshm_fetch *f, uint64_t section, uint64_t start, uint64_t len);
 
 /* ---- walk.c: nested references (R3) ---- */
