@@ -140,3 +140,8 @@ uint32_t secshm_section_access_mask(uint32_t flags)
 	return flags & SECSHM_SECTION_READONLY ?
 	       SECSHM_ACCESS_SPECIFIC & ~SECSHM_ACCESS_MAP_WRITE : SECSHM_ACCESS_SPECIFIC;
 }
+
+int secshm_admin_check(const struct secshm_who *who)
+{
+	return who->ops->admin(who) ? 0 : -EACCES;
+}

@@ -126,3 +126,23 @@ int secshm_check_ring(const struct secshm_ring_args *a, uint32_t *entries)
 	*entries = n;
 	return 0;
 }
+
+int secshm_opcode_check(uint32_t opcode, bool builtin, uint32_t min_refs, uint32_t max_refs,
+			uint32_t min_in, uint32_t max_in)
+{
+	if (builtin ? !opcode || opcode >= SECSHM_CALL_USER :
+		      opcode < SECSHM_CALL_USER || opcode > SECSHM_CALL_MAX)
+		return -EINVAL;
+	if (min_refs > max_refs || max_refs > SECSHM_REFS_MAX || min_in > max_in ||
+	    max_in > SECSHM_INLINE_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+int secshm_call_fits(uint32_t nrefs, uint32_t in_len, uint32_t min_refs, uint32_t max_refs,
+		     uint32_t min_in, uint32_t max_in)
+{
+	if (nrefs < min_refs || nrefs > max_refs || in_len < min_in || in_len > max_in)
+		return -EINVAL;
+	return 0;
+}

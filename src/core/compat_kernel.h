@@ -11,6 +11,14 @@
 #include <linux/types.h>
 #include <uapi/secshm.h>
 
+/* What <stdint.h> has and the kernel calls otherwise. */
+#ifndef UINT32_MAX
+#define UINT32_MAX	U32_MAX
+#endif
+#ifndef UINT64_MAX
+#define UINT64_MAX	U64_MAX
+#endif
+
 static inline void *core_alloc(size_t n)
 {
 	return kvmalloc(n, GFP_KERNEL);

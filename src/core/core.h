@@ -33,6 +33,7 @@ struct secshm_who_ops {
 	bool (*trusted)(const struct secshm_who *who);		/* trusted-only sections (P8) */
 	bool (*may_pin)(const struct secshm_who *who);		/* pinned sections (Q3) */
 	bool (*global)(const struct secshm_who *who);		/* global names (N1) */
+	bool (*admin)(const struct secshm_who *who);		/* the server's state (Q4) */
 };
 
 struct secshm_who {
@@ -106,6 +107,9 @@ int secshm_handle_check(uint32_t held, uint32_t access);
 /* The rights a handle to a section of these flags may ever carry (P9). */
 uint32_t secshm_section_access_mask(uint32_t flags);
 
+/* May who see the server's state: counters, clients, their handles (Q4)? -EACCES. */
+int secshm_admin_check(const struct secshm_who *who);
+
 /* ---- range.c: references, views and spans (R2, S3) ---- */
 
 /* [off, off + len) inside size: -EINVAL empty, -EOVERFLOW, -ERANGE. */
@@ -122,6 +126,19 @@ int secshm_ref_flags(uint32_t flags, bool user_ptr_ok, uint32_t *need);
 
 /* pos/len within a resolved reference of length and flags, used for dir. */
 int secshm_span_check(uint32_t flags, uint64_t length, uint64_t pos, uint64_t len, uint32_t dir);
+
+/*
+ * A section's length: not 0 (-EINVAL), and rounded up to whole pages no
+ * more than max (-EOVERFLOW); *rounded gets the rounded length.
+ */
+int secshm_length_check(uint64_t length, uint64_t page, uint64_t max, uint64_t *rounded);
+
+/*
+ * A file backs a section only whole (P9): a view gives the file itself
+ * away, so a section shorter than its file would give the bytes after it.
+ * -ERANGE unless length and size round up to the same number of pages.
+ */
+int secshm_file_size_check(uint64_t length, uint64_t size, uint64_t page);
 
 /* ---- args.c: request headers and argument structs (R4) ---- */
 
@@ -149,6 +166,19 @@ int secshm_check_map(const struct secshm_map_args *a);
 int secshm_check_list(const struct secshm_list_args *a, bool device);
 int secshm_check_call(const struct secshm_call_args *a, bool device);
 int secshm_check_ring(const struct secshm_ring_args *a, uint32_t *entries);
+
+/*
+ * A CALL opcode as a server registers it: in the servers' range
+ * (SECSHM_CALL_USER..SECSHM_CALL_MAX), or below it for a built-in call, and
+ * a shape (how many references, how many input bytes) within the ABI's
+ * limits, min <= max. -EINVAL otherwise.
+ */
+int secshm_opcode_check(uint32_t opcode, bool builtin, uint32_t min_refs, uint32_t max_refs,
+			uint32_t min_in, uint32_t max_in);
+
+/* Does a CALL of nrefs references and in_len input bytes fit that shape (-EINVAL)? */
+int secshm_call_fits(uint32_t nrefs, uint32_t in_len, uint32_t min_refs, uint32_t max_refs,
+		     uint32_t min_in, uint32_t max_in);
 
 /* ---- quota: the one comparison every quota makes ---- */
 

@@ -41,3 +41,20 @@ int secshm_span_check(uint32_t flags, uint64_t length, uint64_t pos, uint64_t le
 		return -ERANGE;
 	return 0;
 }
+
+int secshm_length_check(uint64_t length, uint64_t page, uint64_t max, uint64_t *rounded)
+{
+	if (!length)
+		return -EINVAL;
+	if (length > UINT64_MAX - (page - 1))
+		return -EOVERFLOW;
+	*rounded = (length + page - 1) & ~(page - 1);
+	return *rounded > max ? -EOVERFLOW : 0;
+}
+
+int secshm_file_size_check(uint64_t length, uint64_t size, uint64_t page)
+{
+	uint64_t a = length / page + !!(length % page), b = size / page + !!(size % page);
+
+	return a == b ? 0 : -ERANGE;
+}

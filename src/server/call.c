@@ -54,13 +54,14 @@ static const struct secshm_opcode *opcode_find(const struct opcode_table *t, uin
 	return bsearch(&opcode, t->ops, t->count, sizeof(*t->ops), by_opcode);
 }
 
-static int opcode_add(struct opcode_table *t, const struct secshm_opcode *op)
+static int opcode_add(struct opcode_table *t, const struct secshm_opcode *op, bool builtin)
 {
 	struct secshm_opcode *ops;
 	uint32_t i;
+	int err = secshm_opcode_check(op->opcode, builtin, op->min_refs, op->max_refs, op->min_in,
+				      op->max_in);
 
-	if (!op->handler || op->min_refs > op->max_refs || op->max_refs > SECSHM_REFS_MAX ||
-	    op->min_in > op->max_in || op->max_in > SECSHM_INLINE_MAX)
+	if (err || !op->handler)
 		return -EINVAL;
 	if (opcode_find(t, op->opcode))
 		return -EEXIST;
@@ -77,9 +78,7 @@ static int opcode_add(struct opcode_table *t, const struct secshm_opcode *op)
 
 int secshm_server_register(struct secshm_server *srv, const struct secshm_opcode *op)
 {
-	if (op->opcode < SECSHM_CALL_USER || op->opcode > SECSHM_CALL_MAX)
-		return -EINVAL;
-	return opcode_add(&srv->opcodes, op);
+	return opcode_add(&srv->opcodes, op, false);
 }
 
 /* The built-in calls, each with its object: call_stats in observe.c, ... */
@@ -95,7 +94,7 @@ int calls_init(struct secshm_server *srv)
 	int err = 0;
 
 	for (size_t i = 0; !err && i < sizeof(builtins) / sizeof(builtins[0]); i++)
-		err = opcode_add(&srv->opcodes, &builtins[i]);
+		err = opcode_add(&srv->opcodes, &builtins[i], true);
 	return err;
 }
 
@@ -112,9 +111,10 @@ int call_run(struct secshm_client *c, struct call *call)
 	op = opcode_find(&c->srv->opcodes, call->opcode);
 	if (!op)
 		return -EOPNOTSUPP;
-	if (call->nrefs < op->min_refs || call->nrefs > op->max_refs ||
-	    call->in_len < op->min_in || call->in_len > op->max_in)
-		return -EINVAL;
+	status = secshm_call_fits(call->nrefs, call->in_len, op->min_refs, op->max_refs,
+				  op->min_in, op->max_in);
+	if (status)
+		return status;
 	for (n = 0; n < call->nrefs && !status; n++)
 		status = ref_resolve(c, &call->refs[n], &spans[n]);
 	if (!status) {

@@ -361,7 +361,6 @@ SECSHM_CALLS(CALL_DECL)
 #undef CALL_DECL
 
 /* ---- observe.c: built-in calls for the administrator ---- */
-bool client_is_admin(const struct secshm_client *c);
 
 /* ---- ring.c: the ring request path ---- */
 /* The doorbell of the ring whose watch this is rang. */

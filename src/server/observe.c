@@ -1,18 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * Observability (Q4): built-in calls that show the server's state to its
- * administrator (root or the server's own uid): counters, the connected
+ * administrator (root or the server's own uid: security.c): counters, the connected
  * clients and the handles each holds.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
 #include "internal.h"
-
-bool client_is_admin(const struct secshm_client *c)
-{
-	return c->cred.who.uid == 0 || c->cred.who.uid == c->srv->euid;
-}
 
 static uint32_t count_fds(void)
 {
@@ -51,7 +46,7 @@ int call_stats(struct secshm_server *srv, struct secshm_request *req, void *data
 
 	if (req->out_cap < sizeof(st))
 		return -EINVAL;
-	if (!client_is_admin(req->client))
+	if (secshm_admin_check(&req->client->cred.who))
 		return -EACCES;
 	secshm_server_stats(srv, &st);
 	memcpy(req->out, &st, sizeof(st));
@@ -66,7 +61,7 @@ int call_clients(struct secshm_server *srv, struct secshm_request *req, void *da
 	uint32_t start, max = req->out_cap / sizeof(*out), i = 0, n = 0;
 	struct list_head *pos, *tmp;
 
-	if (!client_is_admin(req->client))
+	if (secshm_admin_check(&req->client->cred.who))
 		return -EACCES;
 	memcpy(&start, req->in, sizeof(start));
 	list_for_each_safe(pos, tmp, &srv->clients) {
@@ -130,7 +125,7 @@ int call_handles(struct secshm_server *srv, struct secshm_request *req, void *da
 	memcpy(&q, req->in, sizeof(q));
 	if (q.zero)
 		return -EINVAL;
-	if (!client_is_admin(req->client))
+	if (secshm_admin_check(&req->client->cred.who))
 		return -EACCES;
 	x = client_by_id(srv, q.id);
 	if (!x)

@@ -63,13 +63,9 @@ const struct secshm_object_ops section_ops = {
 	.close_handle = section_close_handle,
 };
 
-static uint64_t page_round(uint64_t len)
+static uint64_t page_size(void)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-
-	if (len > UINT64_MAX - (page - 1))
-		return 0;
-	return (len + page - 1) & ~(page - 1);
+	return (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
 /*
@@ -94,9 +90,7 @@ static int file_check(struct secshm_server *srv, int file, uint64_t length)
 		return -EBADF;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	if (page_round(length) != page_round((uint64_t)st.st_size))
-		return -ERANGE;
-	return 0;
+	return secshm_file_size_check(length, (uint64_t)st.st_size, page_size());
 }
 
 /* The kernel refused a writable shared mapping: the file does not allow one. */
@@ -176,19 +170,17 @@ int section_new(struct secshm_server *srv, const struct section_params *p,
 {
 	bool permanent = p->flags & SECSHM_SECTION_PERMANENT;
 	struct charge charge = {
-		.length = page_round(p->length),
 		.uid = p->uid,
 		.owner = permanent ? p->sd->owner : QUOTA_NO_UID,
 		.pinned = p->flags & SECSHM_SECTION_PINNED,
 	};
-	uint64_t length = charge.length;
+	uint64_t length;
 	struct section *sec;
-	int err;
+	int err = secshm_length_check(p->length, page_size(), (uint64_t)INT64_MAX, &length);
 
-	if (!p->length)
-		return -EINVAL;
-	if (!length || length > (uint64_t)INT64_MAX)
-		return -EOVERFLOW;
+	if (err)
+		return err;
+	charge.length = length;
 	if (p->file >= 0 && (err = file_check(srv, p->file, p->length)))
 		return err;
 	err = quota_charge(srv, p->creator, &charge);

@@ -75,6 +75,12 @@ static bool who_global(const struct secshm_who *who)
 		      srv->nglobal_gids);
 }
 
+/* The administrator: root or the server's own uid. */
+static bool who_admin(const struct secshm_who *who)
+{
+	return who->uid == 0 || who->uid == to_cred(who)->srv->euid;
+}
+
 static const struct secshm_who_ops cred_ops = {
 	.in_group = who_in_group,
 	.dac_override = who_root,
@@ -82,6 +88,7 @@ static const struct secshm_who_ops cred_ops = {
 	.trusted = who_trusted,
 	.may_pin = who_may_pin,
 	.global = who_global,
+	.admin = who_admin,
 };
 
 void cred_init(struct secshm_cred *cred, const struct secshm_server *srv)
@@ -107,6 +114,7 @@ static const struct secshm_who_ops self_ops = {
 	.trusted = yes,
 	.may_pin = yes,
 	.global = yes,
+	.admin = yes,
 };
 
 void self_init(struct secshm_server *srv)

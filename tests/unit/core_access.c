@@ -57,6 +57,7 @@ static bool fake_trusted(const struct secshm_who *who)
 static const struct secshm_who_ops fake_ops = {
 	.in_group = fake_in_group, .dac_override = fake_root, .may_chown = fake_root,
 	.trusted = fake_trusted, .may_pin = fake_trusted, .global = fake_root,
+	.admin = fake_root,
 };
 
 #define WHO(u, g) { .uid = (u), .gid = (g), .ops = &fake_ops }
@@ -196,6 +197,14 @@ static void test_handle_check(void **state)
 	assert_int_equal(secshm_handle_check(SECSHM_ACCESS_SPECIFIC, 1U << 20), -EACCES);
 }
 
+/* SPEC: Q4 — only the administrator sees the server's state. */
+static void test_admin(void **state)
+{
+	assert_int_equal(secshm_admin_check(&root.who), 0);
+	assert_int_equal(secshm_admin_check(&alice.who), -EACCES);
+	assert_int_equal(secshm_admin_check(&eve.who), -EACCES);
+}
+
 /* SPEC: P8 — the daemon's trust list names uids and gids; supplementary groups count. */
 static void test_trust_list(void **state)
 {
@@ -227,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_sd_resolve_rules),
 		cmocka_unit_test(test_open_and_grant),
 		cmocka_unit_test(test_handle_check),
+		cmocka_unit_test(test_admin),
 		cmocka_unit_test(test_trust_list),
 	};
 
