@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "secshm-server.h"
-#include "example.h"
+#include "example_server.h"
 
 #define CHUNK (64 * 1024)
 
@@ -25,13 +25,6 @@ struct example {
 	uint32_t shared_handle, private_handle;
 	unsigned char buf[CHUNK];	/* private capture buffer */
 };
-
-static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * EXAMPLE_FNV_PRIME;
-	return h;
-}
 
 /* Capture [off, off + len) of a reference chunk by chunk and checksum it. */
 static int checksum_span(struct example *ex, const struct secshm_span *span, uint64_t off,
@@ -45,7 +38,7 @@ static int checksum_span(struct example *ex, const struct secshm_span *span, uin
 
 		if (err)
 			return err;
-		h = fnv1a(h, ex->buf, n);
+		h = example_fnv1a(h, ex->buf, n);
 		off += n;
 		len -= n;
 	}
@@ -162,31 +155,10 @@ static int op_publish(struct secshm_server *srv, struct secshm_request *req, voi
 	return status;
 }
 
-static int list_visit(void *ctx, const void *node, size_t len, uint32_t depth,
-		      struct secshm_ref next[SECSHM_WALK_FANOUT])
-{
-	struct example_list_reply *sum = ctx;
-	const struct example_node *n = node;	/* the walker's private copy */
-
-	if (len != sizeof(*n))
-		return -EINVAL;
-	sum->count++;
-	sum->sum += n->value;
-	if (!n->next_handle)
-		return 0;
-	next[0] = (struct secshm_ref){ .handle = n->next_handle, .offset = n->next_offset,
-				       .length = sizeof(*n) };
-	return 1;
-}
-
 static int op_list_sum(struct secshm_server *srv, struct secshm_request *req, void *data)
 {
 	struct example_list_reply reply = { 0 };
-	const struct secshm_walk walk = {
-		.max_depth = EXAMPLE_LIST_MAX - 1, .max_nodes = EXAMPLE_LIST_MAX,
-		.max_bytes = EXAMPLE_LIST_MAX * sizeof(struct example_node),
-		.max_node = sizeof(struct example_node), .visit = list_visit, .ctx = &reply,
-	};
+	const struct secshm_walk walk = EXAMPLE_LIST_WALK(&reply);
 	int err;
 
 	if (req->out_cap < sizeof(reply))

@@ -8,6 +8,7 @@
  * are a fraction of the global caps. An account lives while anything is
  * charged to it: the clients of its uid and the permanent names it owns.
  */
+#include <linux/hash.h>
 #include <linux/hashtable.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -72,23 +73,4 @@ static void secshm_account_free(struct kref *ref)
 void secshm_account_put(struct secshm_account *a)
 {
 	kref_put_lock(&a->ref, secshm_account_free, &secshm_accounts_lock);
-}
-
-/* A permanent name of @length bytes for its owner's account, until unlinked. */
-int secshm_owner_charge(struct secshm_account *a, u64 length)
-{
-	int ret = secshm_quota_take(&a->owner_sections, secshm_owner_sections);
-
-	if (ret)
-		return ret;
-	ret = secshm_quota_add(&a->owner_bytes, length, secshm_owner_bytes);
-	if (ret)
-		atomic_dec(&a->owner_sections);
-	return ret;
-}
-
-void secshm_owner_uncharge(struct secshm_account *a, u64 length)
-{
-	atomic64_sub(length, &a->owner_bytes);
-	atomic_dec(&a->owner_sections);
 }

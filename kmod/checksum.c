@@ -3,8 +3,11 @@
  * secshm_checksum.ko: the example privileged server of examples/example.h
  * as a driver on the secshm kernel API, written the way the seeds' driver
  * shares a section: it creates the sections itself, keeps its own
- * reference and kernel view of each for its lifetime (P7, P2), and serves
- * CALLs whose references it reads only through private captures (P6).
+ * reference and server view of each for its lifetime (P7, P2), and serves
+ * CALLs whose references it reads only through private captures (P6). The
+ * daemon's example (examples/checksum-server.c) is the same server on
+ * libsecshm-server; what does not touch either API they share
+ * (examples/example_server.h).
  *
  *   EXAMPLE_SHARED   16 MiB, root-owned, mode 0666: clients map it and pass
  *                    references into it.
@@ -23,8 +26,8 @@
  *   EXAMPLE_OP_CHECKSUM_HANDLE  no reference; the input names a handle and
  *                    a range. The handle is a value from the client, so the
  *                    driver references it with the checked flavour
- *                    (secshm_section_get_by_handle), checks the range as a
- *                    reference's, and answers the range's checksum.
+ *                    (secshm_reference_by_handle), checks the range as a
+ *                    span's (secshm_span_init), and answers its checksum.
  *   EXAMPLE_OP_PUBLISH  input: a name. The driver creates a section of that
  *                    name for itself and drops it again: a name a client
  *                    created first is -EEXIST (never adopted, P3), one the
@@ -35,12 +38,11 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "secshm_kapi.h"
-#include "example.h"
+#include "example_server.h"
 
 #define CHECKSUM_CHUNK	(64 * 1024)
 
@@ -52,21 +54,11 @@ struct checksum_counters {
 
 static struct secshm_section *shared_sec, *private_sec;
 static void *shared_view;
-static struct checksum_counters *counters;	/* in private_sec's kernel view */
+static struct checksum_counters *counters;	/* in private_sec's server view */
 static DEFINE_MUTEX(counters_lock);
 
-static u64 fnv1a64(u64 hash, const u8 *p, size_t len)
-{
-	while (len--) {
-		hash ^= *p++;
-		hash *= EXAMPLE_FNV_PRIME;
-	}
-	return hash;
-}
-
-/* Capture [pos, pos + len) of a reference chunk by chunk and checksum it. */
-static int checksum_ref(const struct secshm_call_ref *ref, u64 pos, u64 len,
-			u64 *sum)
+/* Capture [pos, pos + len) of a span chunk by chunk and checksum it. */
+static int checksum_span(const struct secshm_span *span, u64 pos, u64 len, u64 *sum)
 {
 	u64 hash = EXAMPLE_FNV_OFFSET;
 	size_t n;
@@ -78,10 +70,10 @@ static int checksum_ref(const struct secshm_call_ref *ref, u64 pos, u64 len,
 		return -ENOMEM;
 	for (; len; pos += n, len -= n) {
 		n = min_t(u64, len, CHECKSUM_CHUNK);
-		ret = secshm_ref_capture(ref, pos, buf, n);
+		ret = secshm_capture(span, pos, buf, n);
 		if (ret)
 			break;
-		hash = fnv1a64(hash, buf, n);
+		hash = example_fnv1a(hash, buf, n);
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			break;
@@ -98,102 +90,90 @@ static int checksum_ref(const struct secshm_call_ref *ref, u64 pos, u64 len,
 	return ret;
 }
 
-static int checksum_shape(const struct secshm_call *call, size_t out)
+static int reply(struct secshm_request *req, const void *out, u32 len)
 {
-	if (call->nrefs != 1 || call->in_len || call->out_max < out)
-		return -EINVAL;
+	memcpy(req->out, out, len);
+	req->out_len = len;
 	return 0;
 }
 
-static int op_checksum(struct secshm_call *call)
+static int op_checksum(struct secshm_request *req, void *data)
 {
 	u64 sum;
 	int ret;
 
-	ret = checksum_shape(call, sizeof(sum));
-	if (ret)
-		return ret;
-	ret = checksum_ref(&call->refs[0], 0, call->refs[0].length, &sum);
-	if (ret)
-		return ret;
-	memcpy(call->out, &sum, sizeof(sum));
-	call->out_len = sizeof(sum);
-	return 0;
+	if (req->out_cap < sizeof(sum))
+		return -EINVAL;
+	ret = checksum_span(&req->refs[0], 0, req->refs[0].length, &sum);
+	return ret ?: reply(req, &sum, sizeof(sum));
 }
 
-/* The header is read once; only the captured, validated length is used. */
-static int op_record(struct secshm_call *call)
+/* The header is read once; only the captured, validated length is used (P6). */
+static int op_record(struct secshm_request *req, void *data)
 {
-	const struct secshm_call_ref *ref = &call->refs[0];
-	struct example_record_reply reply = {};
+	const struct secshm_span *span = &req->refs[0];
+	struct example_record_reply out = {};
 	struct example_record hdr;
 	u64 sum;
 	int ret;
 
-	ret = checksum_shape(call, sizeof(reply));
-	if (ret)
-		return ret;
-	ret = secshm_ref_capture(ref, 0, &hdr, sizeof(hdr));
-	if (ret)
-		return ret;
-	if (hdr.len > ref->length - sizeof(hdr))
+	if (req->out_cap < sizeof(out))
 		return -EINVAL;
-	ret = checksum_ref(ref, sizeof(hdr), hdr.len, &sum);
+	ret = secshm_capture(span, 0, &hdr, sizeof(hdr));
 	if (ret)
 		return ret;
-	reply.len = hdr.len;
-	reply.checksum = sum;
-	memcpy(call->out, &reply, sizeof(reply));
-	call->out_len = sizeof(reply);
-	return 0;
+	if (hdr.len > span->length - sizeof(hdr))
+		return -EINVAL;
+	ret = checksum_span(span, sizeof(hdr), hdr.len, &sum);
+	if (ret)
+		return ret;
+	out.len = hdr.len;
+	out.checksum = sum;
+	return reply(req, &out, sizeof(out));
 }
 
-/* A handle value from the client's input: the checked flavour (H6). */
-static int op_checksum_handle(struct secshm_call *call)
+/*
+ * The handle is a value from the client's input, not a resolved reference:
+ * reference it with the checked flavour (H6), then check the range as a
+ * span's and read it through the span.
+ */
+static int op_checksum_handle(struct secshm_request *req, void *data)
 {
-	struct secshm_call_ref ref = { .flags = SECSHM_REF_READ, .call = call };
+	struct secshm_section *sec;
 	struct example_handle_ref in;
-	u64 end, sum;
+	struct secshm_span span;
+	u64 sum;
 	int ret;
 
-	if (call->nrefs || call->in_len != sizeof(in) || call->out_max < sizeof(sum))
+	if (req->out_cap < sizeof(sum))
 		return -EINVAL;
-	memcpy(&in, call->in, sizeof(in));
+	memcpy(&in, req->in, sizeof(in));
 	if (in.reserved)
 		return -EINVAL;
-	ref.sec = secshm_section_get_by_handle(call, in.handle, SECSHM_ACCESS_MAP_READ);
-	if (IS_ERR(ref.sec))
-		return PTR_ERR(ref.sec);
-	ref.offset = in.offset;
-	ref.length = in.length;
-	if (!in.length)
-		ret = -EINVAL;
-	else if (check_add_overflow(in.offset, in.length, &end))
-		ret = -EOVERFLOW;
-	else if (end > secshm_section_length(ref.sec))
-		ret = -ERANGE;
-	else
-		ret = checksum_ref(&ref, 0, in.length, &sum);
-	secshm_section_put(ref.sec);
-	if (ret)
-		return ret;
-	memcpy(call->out, &sum, sizeof(sum));
-	call->out_len = sizeof(sum);
-	return 0;
+	sec = secshm_reference_by_handle(req, in.handle, SECSHM_ACCESS_MAP_READ);
+	if (IS_ERR(sec))
+		return PTR_ERR(sec);
+	ret = secshm_span_init(&span, req, sec, in.offset, in.length, SECSHM_REF_READ) ?:
+	      checksum_span(&span, 0, in.length, &sum);
+	secshm_section_put(sec);
+	return ret ?: reply(req, &sum, sizeof(sum));
 }
 
-/* Create-or-open a name for the driver itself, and drop it again. */
-static int op_publish(struct secshm_call *call)
+/*
+ * Create a section of the name for the driver itself and drop it again: a
+ * name a client created first is never adopted (P3, -EEXIST); one the
+ * driver created already answers SECSHM_EXISTED.
+ */
+static int op_publish(struct secshm_request *req, void *data)
 {
 	char name[SECSHM_NAME_MAX + 1];
 	struct secshm_section *sec;
 	int status = 0;
 
-	if (call->nrefs || !call->in_len || call->in_len > SECSHM_NAME_MAX ||
-	    memchr(call->in, 0, call->in_len))
+	if (memchr(req->in, 0, req->in_len))
 		return -EINVAL;
-	memcpy(name, call->in, call->in_len);
-	name[call->in_len] = 0;
+	memcpy(name, req->in, req->in_len);
+	name[req->in_len] = 0;
 	sec = secshm_section_create(name, EXAMPLE_PUBLISH_SIZE, 0, NULL);
 	if (sec == ERR_PTR(-EEXIST)) {
 		sec = secshm_section_open(name);
@@ -205,67 +185,37 @@ static int op_publish(struct secshm_call *call)
 	return status;
 }
 
-static int list_visit(void *ctx, const void *node, size_t len, u32 depth,
-		      struct secshm_ref next[SECSHM_WALK_FANOUT])
-{
-	struct example_list_reply *reply = ctx;
-	const struct example_node *n = node;	/* the walker's private copy */
-
-	if (len != sizeof(*n))
-		return -EINVAL;
-	reply->count++;
-	reply->sum += n->value;
-	if (!n->next_handle)
-		return 0;
-	next[0] = (struct secshm_ref){ .handle = n->next_handle,
-				       .offset = n->next_offset,
-				       .length = sizeof(*n) };
-	return 1;
-}
-
 /* A linked list in shared memory, every hop checked (R3). */
-static int op_list_sum(struct secshm_call *call)
+static int op_list_sum(struct secshm_request *req, void *data)
 {
-	struct example_list_reply reply = {};
-	const struct secshm_walk walk = {
-		.max_depth = EXAMPLE_LIST_MAX - 1, .max_nodes = EXAMPLE_LIST_MAX,
-		.max_bytes = EXAMPLE_LIST_MAX * sizeof(struct example_node),
-		.max_node = sizeof(struct example_node), .visit = list_visit,
-		.ctx = &reply,
-	};
+	struct example_list_reply out = {};
+	const struct secshm_walk walk = EXAMPLE_LIST_WALK(&out);
 	int ret;
 
-	ret = checksum_shape(call, sizeof(reply));
-	if (ret)
-		return ret;
-	ret = secshm_walk(call, &call->refs[0], &walk);
-	if (ret)
-		return ret;
-	memcpy(call->out, &reply, sizeof(reply));
-	call->out_len = sizeof(reply);
-	return 0;
+	if (req->out_cap < sizeof(out))
+		return -EINVAL;
+	ret = secshm_walk(req, &req->refs[0], &walk);
+	return ret ?: reply(req, &out, sizeof(out));
 }
 
-static struct secshm_call_handler handlers[] = {
-	{ .opcode = EXAMPLE_OP_CHECKSUM, .owner = THIS_MODULE, .fn = op_checksum },
-	{ .opcode = EXAMPLE_OP_RECORD, .owner = THIS_MODULE, .fn = op_record },
-	{ .opcode = EXAMPLE_OP_LIST_SUM, .owner = THIS_MODULE, .fn = op_list_sum },
-	{ .opcode = EXAMPLE_OP_CHECKSUM_HANDLE, .owner = THIS_MODULE,
-	  .fn = op_checksum_handle },
-	{ .opcode = EXAMPLE_OP_PUBLISH, .owner = THIS_MODULE, .fn = op_publish },
+static const struct secshm_opcode ops[] = {
+	{ EXAMPLE_OP_CHECKSUM, 1, 1, 0, 0, op_checksum, NULL, THIS_MODULE },
+	{ EXAMPLE_OP_RECORD, 1, 1, 0, 0, op_record, NULL, THIS_MODULE },
+	{ EXAMPLE_OP_LIST_SUM, 1, 1, 0, 0, op_list_sum, NULL, THIS_MODULE },
+	{ EXAMPLE_OP_CHECKSUM_HANDLE, 0, 0, sizeof(struct example_handle_ref),
+	  sizeof(struct example_handle_ref), op_checksum_handle, NULL, THIS_MODULE },
+	{ EXAMPLE_OP_PUBLISH, 0, 0, 1, SECSHM_NAME_MAX, op_publish, NULL, THIS_MODULE },
 };
 
-static struct secshm_section *section_with_view(const char *name, u64 length,
-						u32 flags,
-						const struct secshm_sd *sd,
-						void **view)
+static struct secshm_section *section_with_view(const char *name, u64 length, u32 flags,
+						const struct secshm_sd *sd, void **view)
 {
 	struct secshm_section *sec;
 
 	sec = secshm_section_create(name, length, flags, sd);
 	if (IS_ERR(sec))
 		return sec;
-	*view = secshm_kmap(sec);
+	*view = secshm_view_map(sec);
 	if (IS_ERR(*view)) {
 		secshm_section_put(sec);
 		return ERR_CAST(*view);
@@ -275,7 +225,7 @@ static struct secshm_section *section_with_view(const char *name, u64 length,
 
 static void section_drop(struct secshm_section *sec)
 {
-	secshm_kunmap(sec);
+	secshm_view_unmap(sec);
 	secshm_section_put(sec);
 }
 
@@ -288,19 +238,18 @@ static int __init checksum_init(void)
 	int ret, i;
 
 	private_sec = section_with_view(EXAMPLE_PRIVATE, EXAMPLE_PRIVATE_SIZE,
-					SECSHM_SECTION_SERVER_PRIVATE, NULL,
-					&view);
+					SECSHM_SECTION_SERVER_PRIVATE, NULL, &view);
 	if (IS_ERR(private_sec))
 		return PTR_ERR(private_sec);
 	counters = view;
-	shared_sec = section_with_view(EXAMPLE_SHARED, EXAMPLE_SHARED_SIZE, 0,
-				       &shared_sd, &shared_view);
+	shared_sec = section_with_view(EXAMPLE_SHARED, EXAMPLE_SHARED_SIZE, 0, &shared_sd,
+				       &shared_view);
 	if (IS_ERR(shared_sec)) {
 		ret = PTR_ERR(shared_sec);
 		goto err_private;
 	}
-	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
-		ret = secshm_register_call(&handlers[i]);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		ret = secshm_opcode_register(&ops[i]);
 		if (ret)
 			goto err_unregister;
 	}
@@ -308,7 +257,7 @@ static int __init checksum_init(void)
 
 err_unregister:
 	while (i--)
-		secshm_unregister_call(&handlers[i]);
+		secshm_opcode_unregister(&ops[i]);
 	section_drop(shared_sec);
 err_private:
 	section_drop(private_sec);
@@ -319,10 +268,9 @@ static void __exit checksum_exit(void)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(handlers); i++)
-		secshm_unregister_call(&handlers[i]);
-	pr_info("%llu checksums over %llu bytes\n", counters->calls,
-		counters->bytes);
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		secshm_opcode_unregister(&ops[i]);
+	pr_info("%llu checksums over %llu bytes\n", counters->calls, counters->bytes);
 	section_drop(shared_sec);
 	section_drop(private_sec);
 }

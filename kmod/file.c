@@ -21,11 +21,6 @@
 
 #include "secshm_internal.h"
 
-static char secshm_file_fs[256] = "ext2,ext3,ext4,xfs,btrfs,f2fs,tmpfs";
-module_param_string(file_fs, secshm_file_fs, sizeof(secshm_file_fs), 0644);
-MODULE_PARM_DESC(file_fs,
-		 "Filesystem types (comma-separated) whose regular files may back a section");
-
 #define SECSHM_FS_SEP	", \n"
 
 /* Whether @sb's filesystem type is on the file_fs list. */
@@ -86,7 +81,7 @@ struct file *secshm_file_backing(int fd, u64 length, u32 *flags)
 {
 	struct file *user, *filp;
 	struct inode *inode;
-	int mode = O_RDWR;
+	int mode = O_RDWR, ret;
 
 	user = fget(fd);
 	if (!user)
@@ -101,8 +96,9 @@ struct file *secshm_file_backing(int fd, u64 length, u32 *flags)
 	filp = ERR_PTR(-EINVAL);
 	if (!S_ISREG(inode->i_mode))
 		goto out;
-	filp = ERR_PTR(-ERANGE);
-	if (PAGE_ALIGN(length) != PAGE_ALIGN(i_size_read(inode)))
+	ret = secshm_file_size_check(length, i_size_read(inode), PAGE_SIZE);
+	filp = ERR_PTR(ret);
+	if (ret)
 		goto out;
 	if (!(user->f_mode & FMODE_WRITE) || secshm_file_write_denied(inode)) {
 		*flags |= SECSHM_SECTION_READONLY;

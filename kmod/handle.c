@@ -17,7 +17,7 @@ static void secshm_handle_free(struct kref *ref)
 {
 	struct secshm_handle *h = container_of(ref, struct secshm_handle, ref);
 
-	secshm_section_release(h->sec);
+	__secshm_section_put(h->sec);
 	secshm_client_put(h->cl);
 	kfree(h);
 }
@@ -43,7 +43,7 @@ static int secshm_handle_release(struct inode *inode, struct file *file)
 
 static int secshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	return secshm_view_mmap(file->private_data, vma);
+	return secshm_client_view_mmap(file->private_data, vma);
 }
 
 /* The pages the module holds in memory for the section (Q3): all or none. */
@@ -67,7 +67,7 @@ static void secshm_handle_show_fdinfo(struct seq_file *m, struct file *file)
 }
 
 /* No read, write, fallocate or ioctl: the only way to the bytes is mmap. */
-const struct file_operations secshm_handle_fops = {
+static const struct file_operations secshm_handle_fops = {
 	.owner		= THIS_MODULE,
 	.release	= secshm_handle_release,
 	.mmap		= secshm_handle_mmap,
@@ -92,16 +92,16 @@ static int secshm_handle_fd(void)
  * Reserve a descriptor and build the handle file, taking every reference it
  * needs; nothing is visible to the process until secshm_handle_commit()
  * (CVE-2019-6974). @access is specific rights. Every handle is made here,
- * so here no handle to a read-only file section gets MAP_WRITE (P9).
+ * so here no handle gets a right its section never allows (P9: no
+ * MAP_WRITE to a read-only file section).
  */
-int secshm_handle_prepare(struct secshm_handle_new *hn,
-			  struct secshm_client *cl,
+int secshm_handle_prepare(struct secshm_handle_new *hn, struct secshm_client *cl,
 			  struct secshm_section *sec, u32 access)
 {
 	struct secshm_handle *h;
 	int ret;
 
-	if ((sec->flags & SECSHM_SECTION_READONLY) && (access & SECSHM_ACCESS_MAP_WRITE))
+	if (access & ~secshm_section_access_mask(sec->flags))
 		return -EACCES;
 	ret = secshm_quota_take(&cl->handles, secshm_max_handles);
 	if (ret)
@@ -114,8 +114,7 @@ int secshm_handle_prepare(struct secshm_handle_new *hn,
 	kref_init(&h->ref);
 	secshm_section_get(sec);
 	h->sec = sec;
-	kref_get(&cl->ref);
-	h->cl = cl;
+	h->cl = secshm_client_get(cl);
 	h->access = access;
 
 	hn->fd = secshm_handle_fd();
@@ -124,8 +123,7 @@ int secshm_handle_prepare(struct secshm_handle_new *hn,
 		goto err_handle;
 	}
 	hn->file = anon_inode_getfile("[secshm]", &secshm_handle_fops, h,
-				      access & SECSHM_ACCESS_MAP_WRITE ?
-				      O_RDWR : O_RDONLY);
+				      access & SECSHM_ACCESS_MAP_WRITE ? O_RDWR : O_RDONLY);
 	if (IS_ERR(hn->file)) {
 		ret = PTR_ERR(hn->file);
 		goto err_fd;
@@ -146,12 +144,14 @@ err_handle:
 	secshm_handle_put(h);
 err_quota:
 	atomic_dec(&cl->handles);
+	hn->file = NULL;
 	return ret;
 }
 
 void secshm_handle_commit(struct secshm_handle_new *hn)
 {
 	fd_install(hn->fd, hn->file);
+	hn->file = NULL;
 }
 
 /* The release of the file gives back what prepare took. */
@@ -159,6 +159,7 @@ void secshm_handle_abort(struct secshm_handle_new *hn)
 {
 	put_unused_fd(hn->fd);
 	fput(hn->file);
+	hn->file = NULL;
 }
 
 /*
@@ -188,70 +189,55 @@ static struct secshm_handle *secshm_handle_get(u32 fd)
 }
 
 /*
- * The checked path (H6): a handle value from client @cl needing @access.
  * A descriptor of another client (another open of /dev/secshm) is not a
- * handle of this caller.
+ * handle of this caller; @access may hold generic rights.
  */
-struct secshm_handle *secshm_handle_lookup(u32 fd, struct secshm_client *cl,
-					   u32 access)
+struct secshm_handle *secshm_handle_lookup(u32 fd, struct secshm_client *cl, u32 access)
 {
 	struct secshm_handle *h = secshm_handle_get(fd);
 	int ret;
 
 	if (IS_ERR(h))
 		return h;
-	if (h->cl != cl)
-		ret = -EBADF;
-	else if (access & ~h->access)
-		ret = -EACCES;
-	else
+	ret = h->cl != cl ? -EBADF : secshm_handle_check(h->access, access);
+	if (!ret)
 		return h;
 	secshm_handle_put(h);
 	return ERR_PTR(ret);
 }
 
-struct secshm_section *secshm_section_get_by_handle(struct secshm_call *call,
-						    u32 handle, u32 access)
+struct secshm_section *secshm_reference_by_handle(struct secshm_request *req, u32 handle,
+						  u32 access)
 {
 	struct secshm_section *sec;
 	struct secshm_handle *h;
+	u32 want;
 
-	if (!secshm_access_bits_valid(access))
+	if (access && secshm_access_want(access, &want))
 		return ERR_PTR(-EINVAL);
-	h = secshm_handle_lookup(handle, call->client, secshm_access_map(access));
+	h = secshm_handle_lookup(handle, req->client, access);
 	if (IS_ERR(h))
 		return ERR_CAST(h);
 	sec = h->sec;
-	secshm_section_get(sec);
-	secshm_server_ref(sec);
+	secshm_section_get_server(sec);
 	secshm_handle_put(h);
 	return sec;
 }
-EXPORT_SYMBOL_GPL(secshm_section_get_by_handle);
+EXPORT_SYMBOL_GPL(secshm_reference_by_handle);
 
-void secshm_section_put(struct secshm_section *sec)
-{
-	atomic_dec(&sec->server_refs);
-	atomic_dec(&secshm_count.server_refs);
-	secshm_section_release(sec);
-}
-EXPORT_SYMBOL_GPL(secshm_section_put);
-
-int secshm_handle_install(struct secshm_call *call, struct secshm_section *sec,
-			  u32 access)
+int secshm_client_grant(struct secshm_request *req, struct secshm_section *sec, u32 access)
 {
 	struct secshm_handle_new hn;
+	struct secshm_who who;
+	u32 want;
 	int ret;
 
-	if (!secshm_access_valid(access))
-		return -EINVAL;
-	if (secshm_open_check(sec, 0))
-		return -EACCES;
-	ret = secshm_handle_prepare(&hn, call->client, sec,
-				    secshm_access_map(access));
+	secshm_who_current(&who);
+	ret = secshm_access_want(access, &want) ?: secshm_grant_check(sec->flags, &who, want) ?:
+	      secshm_handle_prepare(&hn, req->client, sec, want);
 	if (ret)
 		return ret;
 	secshm_handle_commit(&hn);
 	return hn.fd;
 }
-EXPORT_SYMBOL_GPL(secshm_handle_install);
+EXPORT_SYMBOL_GPL(secshm_client_grant);

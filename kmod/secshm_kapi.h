@@ -3,7 +3,8 @@
  * secshm kernel API: what another driver uses to share memory with user
  * space through secshm.ko, the way the NT section protocol has a driver
  * create the section, keep its own reference, and validate what callers
- * pass in.
+ * pass in. The daemon's library has the same calls under the same names
+ * (include/secshm-server.h; docs/layers.md lists the pairs).
  *
  * Every function returns 0 or a negative errno (or an ERR_PTR). A section
  * pointer returned by this API is a server reference (P7): it keeps the
@@ -13,14 +14,17 @@
 #define _SECSHM_KAPI_H
 
 #include <linux/list.h>
-#include <linux/sizes.h>
 #include <linux/types.h>
 #include <uapi/secshm.h>
+#include "secshm-walk.h"
 
 struct module;
 struct secshm_section;
 struct secshm_client;
-struct secshm_call;
+struct secshm_fetch;
+struct secshm_request;
+
+/* ---- sections ---- */
 
 /*
  * Create a section of @length bytes (rounded up to pages). @flags:
@@ -28,152 +32,140 @@ struct secshm_call;
  * SECSHM_SECTION_TRUSTED_ONLY, SECSHM_SECTION_PINNED. A @name (NULL for
  * none) is linked into the namespace, the global one unless it says
  * "user/UID/" (N1: an unqualified name of the kernel's is global); a name
- * that exists gives -EEXIST,
- * so a client that squats a name never has its section adopted (P3). @sd
- * is the descriptor for a shared named section; NULL means root 0600.
+ * that exists gives -EEXIST, so a client that squats a name never has its
+ * section adopted (P3). @sd is the descriptor for a shared named section,
+ * its ids as the initial user namespace sees them; NULL means root 0600.
  */
-struct secshm_section *secshm_section_create(const char *name, u64 length,
-					     u32 flags,
+struct secshm_section *secshm_section_create(const char *name, u64 length, u32 flags,
 					     const struct secshm_sd *sd);
 
 /*
  * Reference the named section a driver created (resolved as in
- * secshm_section_create): the open half of a
- * create-or-open, after secshm_section_create() said -EEXIST. A section a
- * client created is never adopted (P3): -EEXIST. No such name: -ENOENT;
- * a bad name: -EINVAL or -ENAMETOOLONG.
+ * secshm_section_create): the open half of a create-or-open, after
+ * secshm_section_create() said -EEXIST. A section a client created is
+ * never adopted (P3): -EEXIST. No such name: -ENOENT; a bad name: -EINVAL
+ * or -ENAMETOOLONG.
  */
 struct secshm_section *secshm_section_open(const char *name);
 
 /*
  * The checked flavour (H6; ObReferenceObjectByHandle from UserMode):
- * reference the section behind @handle, a value that came from @call's
- * client (in its input, say). The CALL runs in the client's thread, so
+ * reference the section behind @handle, a value that came from @req's
+ * client (in its input, say). The request runs in the client's thread, so
  * the value is looked up among current's descriptors and checked, in
  * order: a live descriptor (-EBADF), a secshm section handle
- * (-EMEDIUMTYPE), a handle of @call's client (-EBADF), carrying @access
- * (generic rights mapped; -EACCES; unknown bits -EINVAL).
+ * (-EMEDIUMTYPE), a handle of @req's client (-EBADF), carrying @access
+ * (generic rights mapped; -EACCES; unknown bits -EINVAL; 0 for none).
  *
  * There is no trusted flavour taking a handle value: a driver's own
  * sections are its struct secshm_section pointers, from create or open.
  */
-struct secshm_section *secshm_section_get_by_handle(struct secshm_call *call,
-						    u32 handle, u32 access);
+struct secshm_section *secshm_reference_by_handle(struct secshm_request *req, u32 handle,
+						  u32 access);
 
-/* Drop a server reference taken by create, open or get_by_handle. */
+/* Drop a server reference taken by create, open or reference_by_handle. */
 void secshm_section_put(struct secshm_section *sec);
 
 u64 secshm_section_length(const struct secshm_section *sec);
 u32 secshm_section_flags(const struct secshm_section *sec);
 
 /*
- * Kernel view (P2): map the whole section into kernel virtual memory
- * (vmap of pinned pages); it never appears in any process. Nested calls
- * return the same address. Pair every map with an unmap. A kernel view of
- * a section clients can write is still untrusted: capture before use.
+ * Give the client of @req a handle with @access to @sec, the driver
+ * deciding (P3): no descriptor check, but trusted-only sections still need
+ * a trusted client (P8), server-private ones are refused (P1), and a
+ * read-only section gives no MAP_WRITE. Every reference is taken before
+ * the descriptor is installed. Returns the handle (a descriptor). The
+ * driver keeps its own reference (P7).
  */
-void *secshm_kmap(struct secshm_section *sec);
-void secshm_kunmap(struct secshm_section *sec);
-
-/* Copy bytes out of (capture) or into a section, without a kernel view. */
-int secshm_section_read(struct secshm_section *sec, u64 pos, void *dst,
-			size_t len);
-int secshm_section_write(struct secshm_section *sec, u64 pos,
-			 const void *src, size_t len);
+int secshm_client_grant(struct secshm_request *req, struct secshm_section *sec, u32 access);
 
 /*
- * A reference of a CALL after validation (R2): the handle's type, origin
- * and access for the direction, bounds and overflow are already checked,
- * or, for SECSHM_REF_USER_PTR, it is a caller address range. A driver that
- * makes one itself (over a section from secshm_section_get_by_handle(),
- * after checking the range) sets @call, so its captures are checked too.
+ * Server view (P2): the whole section in kernel virtual memory (vmap of
+ * pinned pages); it never appears in any process. Nested calls return the
+ * same address. Pair every map with an unmap. A server view of a section
+ * clients can write is still untrusted: capture before use.
  */
-struct secshm_call_ref {
-	u32 flags;			/* SECSHM_REF_* */
-	u64 offset;
+void *secshm_view_map(struct secshm_section *sec);
+void secshm_view_unmap(struct secshm_section *sec);
+
+/* Copy bytes out of (capture) or into a section, without a server view. */
+int secshm_section_read(struct secshm_section *sec, u64 pos, void *dst, size_t len);
+int secshm_section_write(struct secshm_section *sec, u64 pos, const void *src, size_t len);
+
+/* ---- requests (R1, R2) ---- */
+
+/*
+ * A validated range (R2): the handle's type, origin and access for the
+ * direction, bounds and overflow are already checked, or, for
+ * SECSHM_REF_USER_PTR, it is a range of the caller's addresses. A driver
+ * makes one over a section of its own with secshm_span_init().
+ */
+struct secshm_span {
+	struct secshm_section *section;	/* NULL for SECSHM_REF_USER_PTR */
+	u64 offset;			/* within the section */
 	u64 length;
-	struct secshm_section *sec;	/* NULL for SECSHM_REF_USER_PTR */
-	struct secshm_call *call;	/* the CALL it belongs to */
-};
-
-struct secshm_fetches;
-
-/* A CALL as a handler sees it: input already copied, refs resolved. */
-struct secshm_call {
-	u32 opcode;
-	u32 nrefs;
-	const void *in;
-	u32 in_len;
-	void *out;			/* zeroed, out_max bytes */
-	u32 out_max;
-	u32 out_len;			/* set by the handler */
-	struct secshm_call_ref refs[SECSHM_REFS_MAX];
-	struct secshm_client *client;
-	struct secshm_fetches *fetches;	/* the module's: captures made (check_fetch) */
+	u32 flags;			/* SECSHM_REF_READ / SECSHM_REF_WRITE allowed */
+	struct secshm_request *req;	/* whose captures it counts (check_fetch) */
 };
 
 /*
- * Capture @len bytes at @pos within the reference into private memory
- * (P6), or write them (needs SECSHM_REF_WRITE). Faults on a user pointer
- * give -EFAULT; @pos/@len outside the reference give -ERANGE. With the
- * module's check_fetch parameter set, a capture of shared bytes the same
- * CALL captured before (through any reference, the walker's included) is
- * a double fetch: -EIO, and the opcode is logged.
+ * [@offset, @offset + @length) of @sec, for @req, as a reference's range
+ * is checked (-EINVAL empty, -EOVERFLOW, -ERANGE). The span borrows the
+ * caller's reference to @sec.
  */
-int secshm_ref_capture(const struct secshm_call_ref *ref, u64 pos, void *dst,
-		       size_t len);
-int secshm_ref_copy_out(const struct secshm_call_ref *ref, u64 pos,
-			const void *src, size_t len);
+int secshm_span_init(struct secshm_span *span, struct secshm_request *req,
+		     struct secshm_section *sec, u64 offset, u64 length, u32 flags);
+
+/* What a handler sees: input copied in, references resolved. */
+struct secshm_request {
+	struct secshm_client *client;
+	u32 opcode;
+	const void *in;			/* private copy */
+	u32 in_len;
+	struct secshm_span refs[SECSHM_REFS_MAX];
+	u32 nrefs;
+	void *out;			/* private, zeroed, out_cap bytes */
+	u32 out_cap;
+	u32 out_len;			/* set by the handler */
+	struct secshm_fetch *fetch;	/* the module's: captures made (check_fetch) */
+};
+
+/*
+ * Capture @len bytes at @pos within the span into private memory (P6), or
+ * write them (needs SECSHM_REF_WRITE). Faults on a user pointer give
+ * -EFAULT; @pos/@len outside the span give -ERANGE. With the module's
+ * check_fetch parameter set, a capture of shared bytes the same request
+ * captured before (through any span, the walker's included) is a double
+ * fetch: -EIO, and the opcode is logged.
+ */
+int secshm_capture(const struct secshm_span *span, u64 pos, void *dst, size_t len);
+int secshm_copy_out(const struct secshm_span *span, u64 pos, const void *src, size_t len);
 
 /*
  * Walk a structure of references in the caller's shared memory (R3), depth
- * first from @root (a resolved reference, e.g. &call->refs[0]). Every
- * further hop is resolved as a reference of the calling client (handle,
- * type, origin, READ access, overflow, bounds) and every node is captured
- * once before @visit sees the private copy. Errors: -ELOOP a node reached
- * twice, -E2BIG over max_depth, max_nodes or max_bytes, -EMSGSIZE a node
- * longer than max_node, -EINVAL limits out of range, or a reference's own
- * error. The same limits and errors as the daemon's secshm_walk.
+ * first from @root (a resolved span, e.g. &req->refs[0]), as secshm-walk.h
+ * describes: every further hop is resolved as a reference of @req's client.
+ * A fatal signal ends it (-EINTR).
  */
-#define SECSHM_WALK_FANOUT	4	/* references one node may lead to */
-#define SECSHM_WALK_NODES_MAX	65536
-#define SECSHM_WALK_NODE_MAX	SZ_1M
-
-struct secshm_walk {
-	u32 max_depth;			/* hops below the root */
-	u32 max_nodes;			/* nodes in all, root included */
-	u64 max_bytes;			/* node bytes captured in all */
-	u32 max_node;			/* bytes of one node */
-	/*
-	 * Called once per node with its private copy and its depth (root
-	 * 0); writes the references the node holds to next[] and returns
-	 * how many (<= SECSHM_WALK_FANOUT), or a negative errno.
-	 */
-	int (*visit)(void *ctx, const void *node, size_t len, u32 depth,
-		     struct secshm_ref next[SECSHM_WALK_FANOUT]);
-	void *ctx;
-};
-
-int secshm_walk(struct secshm_call *call, const struct secshm_call_ref *root,
-		const struct secshm_walk *w);
+int secshm_walk(struct secshm_request *req, const struct secshm_span *root,
+		const struct secshm_walk *walk);
 
 /*
- * Give the calling client a handle with @access to @sec: every reference is
- * taken before the descriptor is installed. Returns the handle (an fd).
- * The caller keeps its own reference (P7).
+ * A CALL opcode a driver serves, and its shape: the dispatcher refuses a
+ * CALL with another number of references or input bytes (-EINVAL) before
+ * the handler runs.
  */
-int secshm_handle_install(struct secshm_call *call, struct secshm_section *sec,
-			  u32 access);
-
-/* A CALL opcode (>= SECSHM_CALL_USER) served by another module. */
-struct secshm_call_handler {
-	u32 opcode;
-	struct module *owner;
-	int (*fn)(struct secshm_call *call);
-	struct list_head node;
+struct secshm_opcode {
+	u32 opcode;			/* SECSHM_CALL_USER .. SECSHM_CALL_MAX */
+	u32 min_refs, max_refs;		/* max_refs <= SECSHM_REFS_MAX */
+	u32 min_in, max_in;		/* input bytes; max_in <= SECSHM_INLINE_MAX */
+	int (*handler)(struct secshm_request *req, void *data);
+	void *data;
+	struct module *owner;		/* held while the handler runs */
 };
 
-int secshm_register_call(struct secshm_call_handler *h);
-void secshm_unregister_call(struct secshm_call_handler *h);
+/* -EINVAL a bad opcode or shape, -EEXIST one registered already. */
+int secshm_opcode_register(const struct secshm_opcode *op);
+void secshm_opcode_unregister(const struct secshm_opcode *op);
 
 #endif /* _SECSHM_KAPI_H */

@@ -36,12 +36,12 @@ static void secshm_token_free(struct secshm_token_k *t)
 	list_del(&t->node);
 	atomic_dec(&t->exporter->account->tokens);
 	atomic_dec(&t->exporter->tokens);
-	secshm_section_release(t->sec);
+	__secshm_section_put(t->sec);
 	kfree(t);
 }
 
-int secshm_token_export(struct secshm_client *cl, struct secshm_section *sec,
-			u32 access, struct secshm_token *value)
+int secshm_token_export(struct secshm_client *cl, struct secshm_section *sec, u32 access,
+			struct secshm_token *value)
 {
 	struct secshm_token_k *t;
 	int ret;
@@ -76,16 +76,18 @@ err_client:
 }
 
 /*
- * Prepare a handle for the token's holder and consume the token. Every
- * token is compared, in constant time, so timing says nothing of a guess.
+ * Prepare a handle for the token's holder, as the exporter decided (P3;
+ * the section's own rules still hold), and consume the token. Every token
+ * is compared, in constant time, so timing says nothing of a guess.
  */
-long secshm_token_redeem(struct secshm_client *cl,
-			 const struct secshm_token *value,
-			 struct secshm_handle_new *hn)
+int secshm_token_redeem(struct secshm_client *cl, const struct secshm_token *value,
+			struct secshm_handle_new *hn)
 {
 	struct secshm_token_k *t, *found = NULL;
-	long ret;
+	struct secshm_who who;
+	int ret;
 
+	secshm_who_current(&who);
 	mutex_lock(&secshm_tokens_lock);
 	list_for_each_entry(t, &secshm_tokens, node) {
 		if (!crypto_memneq(&t->value, value, sizeof(*value)))
@@ -94,10 +96,8 @@ long secshm_token_redeem(struct secshm_client *cl,
 	ret = -EBADF;
 	if (!found)
 		goto out;
-	ret = secshm_open_check(found->sec, 0);
-	if (ret)
-		goto out;
-	ret = secshm_handle_prepare(hn, cl, found->sec, found->access);
+	ret = secshm_grant_check(found->sec->flags, &who, found->access) ?:
+	      secshm_handle_prepare(hn, cl, found->sec, found->access);
 	if (!ret)
 		secshm_token_free(found);
 out:

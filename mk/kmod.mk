@@ -1,5 +1,6 @@
-# secshm.ko: staged into $(B)/kmod in the DKMS source layout (kmod/* plus
-# include/uapi/secshm.h and examples/example.h under include/), built with
+# secshm.ko: staged into $(B)/kmod in the DKMS source layout (kmod/*, the
+# security core src/core/* under core/, and include/uapi/secshm.h,
+# include/secshm-walk.h and examples/example*.h under include/), built with
 # Kbuild against Debian's linux-headers for a kernel whose image is in /boot,
 # checked with sparse, and tested in a QEMU VM booting that kernel.
 
@@ -12,8 +13,10 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 KMOD_B     := $(B)/kmod
 KMOD_FILES := $(notdir $(wildcard kmod/*.c kmod/*.h)) Kbuild Makefile dkms.conf
-KMOD_STAGE := $(addprefix $(KMOD_B)/,$(KMOD_FILES)) \
-              $(KMOD_B)/include/uapi/secshm.h $(KMOD_B)/include/example.h
+KMOD_CORE  := $(notdir $(wildcard src/core/*.c src/core/*.h))
+KMOD_STAGE := $(addprefix $(KMOD_B)/,$(KMOD_FILES)) $(addprefix $(KMOD_B)/core/,$(KMOD_CORE)) \
+              $(KMOD_B)/include/uapi/secshm.h $(KMOD_B)/include/secshm-walk.h \
+              $(KMOD_B)/include/example.h $(KMOD_B)/include/example_server.h
 KMOD_KO    := $(KMOD_B)/secshm.ko $(KMOD_B)/secshm_checksum.ko
 VM_SMOKE   := $(B)/tests/vm/smoke
 # Tests named *_socket exercise what only the socket has (descriptors on
@@ -23,10 +26,13 @@ VM_TESTS   := $(VM_SMOKE) $(filter-out %_socket,$(API_BIN) $(ATTACK_BIN))
 $(KMOD_B)/%: kmod/%
 	@mkdir -p $(@D)
 	cp $< $@
-$(KMOD_B)/include/uapi/secshm.h: include/uapi/secshm.h
+$(KMOD_B)/core/%: src/core/%
 	@mkdir -p $(@D)
 	cp $< $@
-$(KMOD_B)/include/example.h: examples/example.h
+$(KMOD_B)/include/%.h: include/%.h
+	@mkdir -p $(@D)
+	cp $< $@
+$(KMOD_B)/include/%.h: examples/%.h
 	@mkdir -p $(@D)
 	cp $< $@
 

@@ -4,7 +4,7 @@
  * handle value in its input bytes, not as a reference, so no dispatcher
  * resolved it; the server references it itself as a value that came from
  * this client (secshm_reference_by_handle(..., SECSHM_CHECKED, ...) in the
- * example server, secshm_section_get_by_handle() in the example driver).
+ * example server, secshm_reference_by_handle() in the example driver).
  */
 #include <errno.h>
 #include <fcntl.h>
