@@ -508,16 +508,13 @@ struct secshm_handle_info {
 };
 
 /*
- * The device's ioctls: _IOC_NR is the opcode. CLOSE and MAP have none and
- * RING is not served (-ENOTTY): a device handle is closed with close(2)
+ * The device's ioctls, made from SECSHM_OPS: SECSHM_IOC_<NAME> for every
+ * operation the device serves, _IOC_NR the opcode. CLOSE and MAP have none
+ * and RING is not served (-ENOTTY): a device handle is closed with close(2)
  * and mapped with mmap(2). (A CLOSE ioctl once checked the descriptor and
  * then closed the number, which a dup2() in another thread could have
- * made another file meanwhile.)
- */
-/*
- * The device's ioctls, made from SECSHM_OPS: SECSHM_IOC_<NAME> for every
- * operation the device serves. (Enumerators, so they exceed int where the
- * direction bits are set: a GNU C extension, fine in C++.)
+ * made another file meanwhile.) They are enumerators, so they exceed int
+ * where the direction bits are set: a GNU C extension, fine in C++.
  */
 #define SECSHM_IOC_MAGIC	0xCE
 #define SECSHM__IOC_IOWR	(_IOC_READ | _IOC_WRITE)

@@ -42,7 +42,7 @@ int secshm_call(struct secshm *s, uint32_t opcode, const void *in, size_t in_len
 		a.out = secshm__addr(out);
 	}
 
-	ret = s->ops->transact(s, SECSHM_OP_CALL, &a, sizeof(a), &tail);
+	ret = secshm__call(s, &a, &tail);
 	if (ret < 0)
 		return ret;
 	if (a.out_len > tail.out_cap)

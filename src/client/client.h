@@ -83,6 +83,23 @@ struct secshm {
 extern const struct secshm__ops secshm__socket_ops SECSHM_HIDDEN;
 extern const struct secshm__ops secshm__device_ops SECSHM_HIDDEN;
 
+/*
+ * The request encoders, made from the ABI's table (SECSHM_OPS): secshm__<op>
+ * sends that operation with its own argument struct and no other. The
+ * operations both sides serve go through the backend's transact; close,
+ * map and ring have their own backend calls.
+ */
+#define SECSHM__ENCODER_BOTH(NAME, name, args)					\
+	static inline int secshm__##name(struct secshm *s, struct args *a,		\
+					 struct secshm__tail *tail)			\
+	{									\
+		return s->ops->transact(s, SECSHM_OP_##NAME, a, sizeof(*a), tail);	\
+	}
+#define SECSHM__ENCODER_SOCKET(NAME, name, args)
+#define SECSHM__ENCODER(NAME, name, nr, args, dir, where) SECSHM__ENCODER_##where(NAME, name, args)
+SECSHM_OPS(SECSHM__ENCODER)
+#undef SECSHM__ENCODER
+
 /* Whether CALL and LIST pass their extra bytes by address (the device). */
 static inline bool secshm__by_address(const struct secshm *s)
 {

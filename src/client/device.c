@@ -15,15 +15,14 @@
 #include <unistd.h>
 #include "client.h"
 
+/* The ioctl of every operation the device serves (SECSHM_OPS). */
+#define DEVICE_IOCTL_BOTH(NAME)		[SECSHM_OP_##NAME] = SECSHM_IOC_##NAME,
+#define DEVICE_IOCTL_SOCKET(NAME)
+#define DEVICE_IOCTL(NAME, name, nr, args, dir, where) DEVICE_IOCTL_##where(NAME)
 static const unsigned long device_ioctl[] = {
-	[SECSHM_OP_CREATE]	= SECSHM_IOC_CREATE,
-	[SECSHM_OP_OPEN]	= SECSHM_IOC_OPEN,
-	[SECSHM_OP_QUERY]	= SECSHM_IOC_QUERY,
-	[SECSHM_OP_DUPLICATE]	= SECSHM_IOC_DUPLICATE,
-	[SECSHM_OP_UNLINK]	= SECSHM_IOC_UNLINK,
-	[SECSHM_OP_LIST]	= SECSHM_IOC_LIST,
-	[SECSHM_OP_CALL]	= SECSHM_IOC_CALL,
+	SECSHM_OPS(DEVICE_IOCTL)
 };
+#undef DEVICE_IOCTL
 
 static int device_open(const char *path)
 {

@@ -11,7 +11,7 @@ int secshm_export(struct secshm *s, uint32_t handle, uint32_t access, struct sec
 {
 	struct secshm_dup_args a = { .size = sizeof(a), .flags = SECSHM_DUP_EXPORT,
 				     .handle = handle, .access = access };
-	int ret = s->ops->transact(s, SECSHM_OP_DUPLICATE, &a, sizeof(a), NULL);
+	int ret = secshm__duplicate(s, &a, NULL);
 
 	if (ret < 0)
 		return ret;
@@ -24,7 +24,7 @@ int secshm_duplicate(struct secshm *s, uint32_t handle, uint32_t access, uint32_
 	struct secshm_dup_args a = { .size = sizeof(a), .handle = handle, .access = access };
 	int ret;
 
-	ret = s->ops->transact(s, SECSHM_OP_DUPLICATE, &a, sizeof(a), NULL);
+	ret = secshm__duplicate(s, &a, NULL);
 	if (ret < 0)
 		return ret;
 	*new_handle = a.new_handle;

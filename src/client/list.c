@@ -21,7 +21,7 @@ int secshm_list(struct secshm *s, uint32_t start, struct secshm_section_info *in
 	if (secshm__by_address(s))
 		a.entries = secshm__addr(info);
 
-	ret = s->ops->transact(s, SECSHM_OP_LIST, &a, sizeof(a), &tail);
+	ret = secshm__list(s, &a, &tail);
 	if (ret < 0)
 		return ret;
 	if (a.count > max)

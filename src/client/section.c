@@ -41,7 +41,7 @@ static int create(struct secshm *s, const char *name, uint64_t size, uint32_t ac
 		a.sd = *sd;
 	if (file >= 0 && !by_socket)
 		a.fd = file;
-	ret = s->ops->transact(s, SECSHM_OP_CREATE, &a, sizeof(a), by_socket ? &tail : NULL);
+	ret = secshm__create(s, &a, by_socket ? &tail : NULL);
 	if (ret < 0)
 		return ret;
 	if (by_socket && tail.out_len)
@@ -72,7 +72,7 @@ int secshm_import(struct secshm *s, const struct secshm_token *token, uint32_t *
 {
 	struct secshm_open_args a = { .size = sizeof(a), .flags = SECSHM_OPEN_TOKEN,
 				      .token = *token };
-	int ret = s->ops->transact(s, SECSHM_OP_OPEN, &a, sizeof(a), NULL);
+	int ret = secshm__open(s, &a, NULL);
 
 	if (ret < 0)
 		return ret;
@@ -88,7 +88,7 @@ int secshm_open(struct secshm *s, const char *name, uint32_t access, uint32_t *h
 	ret = copy_name(a.name, &a.name_len, name);
 	if (ret)
 		return ret;
-	ret = s->ops->transact(s, SECSHM_OP_OPEN, &a, sizeof(a), NULL);
+	ret = secshm__open(s, &a, NULL);
 	if (ret < 0)
 		return ret;
 	*handle = a.handle;
@@ -101,7 +101,7 @@ int secshm_query(struct secshm *s, uint32_t handle, struct secshm_section_info *
 	struct secshm_query_args a = { .size = sizeof(a), .handle = handle };
 	int ret;
 
-	ret = s->ops->transact(s, SECSHM_OP_QUERY, &a, sizeof(a), NULL);
+	ret = secshm__query(s, &a, NULL);
 	if (ret < 0)
 		return ret;
 	*info = a.info;
@@ -114,5 +114,5 @@ int secshm_unlink(struct secshm *s, uint32_t handle)
 {
 	struct secshm_handle_args a = { .size = sizeof(a), .handle = handle };
 
-	return s->ops->transact(s, SECSHM_OP_UNLINK, &a, sizeof(a), NULL);
+	return secshm__unlink(s, &a, NULL);
 }
