@@ -60,12 +60,11 @@ $(B)/lib/libsecshm-server.so: $(SERVER_OBJ)
 	$(CC) -shared -Wl,-soname,libsecshm-server.so.1 $(LDFLAGS) -o $@ $^
 
 # Programs link the static libraries so they run from the tree.
-DAEMON_OBJ := $(B)/obj/src/daemon/daemon.o
-$(B)/bin/secshmd: $(B)/obj/src/daemon/secshmd.o $(DAEMON_OBJ) $(B)/lib/libsecshm-server.a
+$(B)/bin/secshmd: $(B)/obj/src/daemon/secshmd.o $(B)/lib/libsecshm-server.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(B)/bin/secshm: $(patsubst %.c,$(B)/obj/%.o,$(wildcard tools/*.c)) $(DAEMON_OBJ) \
-                 $(B)/lib/libsecshm.a $(B)/lib/libsecshm-server.a
+# A client: `secshm daemon` runs secshmd, so no server code is linked here.
+$(B)/bin/secshm: $(patsubst %.c,$(B)/obj/%.o,$(wildcard tools/*.c)) $(B)/lib/libsecshm.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(B)/bin/secshm-example-server: $(B)/obj/examples/checksum-server.o $(B)/lib/libsecshm-server.a

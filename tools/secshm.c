@@ -21,7 +21,7 @@ static const char usage[] =
 	"Usage: secshm COMMAND [OPTIONS] [OPERANDS]\n"
 	"\n"
 	"Commands:\n"
-	"  daemon  run the secshm daemon in this process (as secshmd)\n"
+	"  daemon  run secshmd, the secshm daemon, with these options\n"
 	"  create  create a permanent named section\n"
 	"  ls      list the named sections you may query\n"
 	"  stat    show everything about one named section\n"

@@ -6,20 +6,40 @@
  * below, found by name, so an operation cannot be added without them.
  */
 #include <stdio.h>
+#include <string.h>
 #include "internal.h"
+
+/*
+ * A request's name as the client sent it, checked or not: bytes a name
+ * may hold as they are, anything else (a newline, an escape sequence) as
+ * \xNN, so that no client writes lines or colours into the log.
+ */
+static void trace_name(FILE *f, const char *name, uint32_t len)
+{
+	fputs("name=\"", f);
+	for (uint32_t i = 0; i < len && i <= SECSHM_NAME_MAX; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    (c && strchr("._-/", c)))
+			fputc(c, f);
+		else
+			fprintf(f, "\\x%02x", c);
+	}
+	fputs("\" ", f);
+}
 
 static void trace_create(FILE *f, const struct secshm_create_args *a)
 {
-	fprintf(f, "name=\"%.*s\" length=%llu flags=%#x access=%#x handle=%#x",
-		(int)(a->name_len <= SECSHM_NAME_MAX ? a->name_len : 0), a->name,
-		(unsigned long long)a->length, a->flags, a->access, a->handle);
+	trace_name(f, a->name, a->name_len);
+	fprintf(f, "length=%llu flags=%#x access=%#x handle=%#x", (unsigned long long)a->length,
+		a->flags, a->access, a->handle);
 }
 
 static void trace_open(FILE *f, const struct secshm_open_args *a)
 {
-	fprintf(f, "name=\"%.*s\" flags=%#x access=%#x handle=%#x",
-		(int)(a->name_len <= SECSHM_NAME_MAX ? a->name_len : 0), a->name, a->flags,
-		a->access, a->handle);
+	trace_name(f, a->name, a->name_len);
+	fprintf(f, "flags=%#x access=%#x handle=%#x", a->flags, a->access, a->handle);
 }
 
 static void trace_close(FILE *f, const struct secshm_handle_args *a)
