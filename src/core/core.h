@@ -41,6 +41,12 @@ struct secshm_who {
 	const struct secshm_who_ops *ops;
 };
 
+/*
+ * The server itself (the daemon's process, a driver in the kernel): every
+ * privilege, and the group it runs as.
+ */
+extern const struct secshm_who_ops secshm_who_server_ops;
+
 /* ---- name.c: names and namespaces (S2, N1) ---- */
 
 /* 1..SECSHM_NAME_MAX bytes of [A-Za-z0-9._-] in components joined by '/'. */

@@ -97,27 +97,8 @@ void cred_init(struct secshm_cred *cred, const struct secshm_server *srv)
 	cred->srv = srv;
 }
 
-static bool yes(const struct secshm_who *who)
-{
-	return true;
-}
-
-static bool server_in_group(const struct secshm_who *who, uint32_t gid)
-{
-	return gid == who->gid;
-}
-
-static const struct secshm_who_ops self_ops = {
-	.in_group = server_in_group,
-	.dac_override = yes,
-	.may_chown = yes,
-	.trusted = yes,
-	.may_pin = yes,
-	.global = yes,
-	.admin = yes,
-};
-
 void self_init(struct secshm_server *srv)
 {
-	srv->self = (struct secshm_who){ .uid = geteuid(), .gid = getegid(), .ops = &self_ops };
+	srv->self = (struct secshm_who){ .uid = geteuid(), .gid = getegid(),
+				     .ops = &secshm_who_server_ops };
 }
