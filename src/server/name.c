@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The namespace of named sections: a chained hash of qualified names (the
- * core resolves and checks them: src/core/name.c), and LIST.
+ * core resolves and checks them: src/core/name.c). LIST is section.c's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -97,51 +97,4 @@ void name_remove(struct name_table *ns, struct name_node *node)
 			return;
 		}
 	}
-}
-
-/* ---- LIST: the namespace, as one client may see it ---- */
-
-/* LIST shows a section only to those who could open it to query it. */
-static bool list_visible(const struct secshm_client *c, const struct section *sec)
-{
-	return !secshm_open_check(sec->flags, &sec->sd, &c->cred.who, SECSHM_ACCESS_QUERY);
-}
-
-static int by_id(const void *a, const void *b)
-{
-	const struct section *x = *(struct section *const *)a, *y = *(struct section *const *)b;
-
-	return x->obj.id < y->obj.id ? -1 : x->obj.id > y->obj.id;
-}
-
-int op_list(struct secshm_client *c, void *args, struct request *r)
-{
-	struct secshm_list_args *a = args;
-	struct name_table *ns = &c->srv->names;
-	struct secshm_section_info *out = (void *)r->tail;
-	struct section **all;
-	uint32_t n = 0, max;
-	int err = secshm_check_list(a, false);
-
-	if (err)
-		return err;
-	all = malloc((ns->count + 1) * sizeof(*all));
-	if (!all)
-		return -ENOMEM;
-	for (uint32_t b = 0; b < ns->nbuckets; b++)
-		for (struct name_node *node = ns->buckets[b]; node; node = node->next) {
-			struct section *sec = container_of(node, struct section, name);
-
-			if (list_visible(c, sec))
-				all[n++] = sec;
-		}
-	qsort(all, n, sizeof(*all), by_id);
-	max = a->max < SECSHM_LIST_MAX ? a->max : SECSHM_LIST_MAX;
-	a->total = n;
-	a->count = 0;
-	for (uint32_t i = a->start; i < n && a->count < max; i++)
-		section_info(all[i], &out[a->count++]);
-	r->tail_len = a->count * sizeof(*out);
-	free(all);
-	return 0;
 }
