@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include "internal.h"
@@ -62,6 +63,19 @@ int client_new(struct secshm_server *srv, int fd, struct secshm_client **out)
 	return 0;
 }
 
+/* Out of epoll now; loop.c frees it at the end of the batch. */
+void client_disconnect(struct secshm_client *c)
+{
+	if (c->zombie)
+		return;
+	c->zombie = true;
+	c->dead = true;
+	epoll_ctl(c->srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	ring_silence(c->ring);
+	list_del_init(&c->link);
+	list_add_tail(&c->link, &c->srv->zombies);
+}
+
 void client_free(struct secshm_client *c)
 {
 	struct list_head *pos, *tmp;
@@ -75,7 +89,6 @@ void client_free(struct secshm_client *c)
 		list_del_init(&sec->creator_link);
 		sec->creator = NULL;
 	}
-	transport_drop_outq(c);
 	list_del_init(&c->link);
 	close(c->fd);
 	quota_disconnect(c->srv, c->acct);

@@ -19,6 +19,7 @@
 
 struct flush_job {
 	struct job job;
+	struct deferred_reply deferred;
 	struct secshm_client *client;	/* holds c->jobs */
 	struct secshm_object *section;	/* referenced */
 	void *addr;
@@ -66,6 +67,27 @@ static void flush_done(struct secshm_server *srv, struct job *job)
 	free(fj);
 }
 
+/*
+ * The loop built the reply to the FLUSH call_flush() took on; hand the
+ * write to the worker and hold the connection until it is done. With no
+ * worker to be had, the client hears -EAGAIN at once.
+ */
+static void flush_start(struct deferred_reply *d, struct secshm_client *c, const void *reply,
+			size_t len)
+{
+	struct flush_job *fj = container_of(d, struct flush_job, deferred);
+
+	memcpy(fj->reply, reply, len < FLUSH_REPLY_MAX ? len : FLUSH_REPLY_MAX);
+	fj->reply_len = len < FLUSH_REPLY_MAX ? len : FLUSH_REPLY_MAX;
+	c->jobs++;
+	c->busy = true;
+	if (offload_submit(c->srv, c->cred.who.uid, &fj->job)) {
+		fj->status = -EAGAIN;
+		flush_done(c->srv, &fj->job);
+	}
+}
+
+/* A file section's range: take it to the worker once the reply is built. */
 int call_flush(struct secshm_server *srv, struct secshm_request *req, void *data)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -83,29 +105,10 @@ int call_flush(struct secshm_server *srv, struct secshm_request *req, void *data
 	start = (uintptr_t)span->base & ~(page - 1);
 	*fj = (struct flush_job){
 		.job = { .run = flush_run, .done = flush_done },
+		.deferred = { .start = flush_start },
 		.client = req->client, .section = secshm_object_get(span->section),
 		.addr = (void *)start, .len = (uintptr_t)span->base + span->length - start,
 	};
-	req->client->flush = fj;
+	req->client->deferred = &fj->deferred;
 	return CALL_DEFERRED;
-}
-
-/*
- * The loop built the reply to the FLUSH call_flush() took on; hand the
- * write to the worker and hold the connection until it is done. With no
- * worker to be had, the client hears -EAGAIN at once.
- */
-void flush_start(struct secshm_client *c, const void *reply, size_t len)
-{
-	struct flush_job *fj = c->flush;
-
-	c->flush = NULL;
-	memcpy(fj->reply, reply, len < FLUSH_REPLY_MAX ? len : FLUSH_REPLY_MAX);
-	fj->reply_len = len < FLUSH_REPLY_MAX ? len : FLUSH_REPLY_MAX;
-	c->jobs++;
-	c->busy = true;
-	if (offload_submit(c->srv, c->cred.who.uid, &fj->job)) {
-		fj->status = -EAGAIN;
-		flush_done(c->srv, &fj->job);
-	}
 }

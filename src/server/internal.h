@@ -268,7 +268,15 @@ struct outmsg {
 	unsigned char data[];
 };
 
-struct flush_job;
+/*
+ * A reply that waits for work done off the loop (FLUSH's write): the
+ * handler hangs one on the client, and the transport hands it the reply
+ * it built instead of sending it.
+ */
+struct deferred_reply {
+	void (*start)(struct deferred_reply *d, struct secshm_client *c, const void *reply,
+		      size_t len);
+};
 
 struct secshm_client {
 	struct watch watch;
@@ -288,7 +296,7 @@ struct secshm_client {
 	struct ring *ring;		/* its request ring, if it set one up */
 	struct list_head outq;		/* replies the socket would not take yet */
 	size_t outq_bytes;
-	struct flush_job *flush;	/* a FLUSH its last request started */
+	struct deferred_reply *deferred; /* its last request's reply waits for this */
 	uint32_t jobs;			/* workers' jobs that will come back to it */
 	bool busy;			/* not read until a job answers for it */
 	bool dead;			/* to be disconnected */
@@ -296,6 +304,8 @@ struct secshm_client {
 };
 
 int client_new(struct secshm_server *srv, int fd, struct secshm_client **out);
+/* A client hung up: out of epoll now, freed at the end of the batch. */
+void client_disconnect(struct secshm_client *c);
 void client_free(struct secshm_client *c);
 
 /* ---- offload.c: work that may block, on a thread per uid ---- */
@@ -312,8 +322,7 @@ void offload_reap(struct secshm_server *srv);
 int offload_close(struct secshm_client *c, const int *fds, unsigned int n);
 
 /* ---- flush.c ---- */
-#define CALL_DEFERRED	0x7ffffff0	/* call_run's: the reply comes later */
-void flush_start(struct secshm_client *c, const void *reply, size_t len);
+#define CALL_DEFERRED	0x7ffffff0	/* call_run's: the reply comes later (c->deferred) */
 
 /* ---- dispatch.c: one request on the socket ---- */
 struct request {
@@ -402,7 +411,6 @@ void transport_drop_outq(struct secshm_client *c);
 /* ---- loop.c ---- */
 int loop_dispatch(struct secshm_server *srv, int timeout_ms);
 void loop_fini(struct secshm_server *srv);
-void client_disconnect(struct secshm_client *c);
 
 /* ---- server.c ---- */
 struct secshm_server {

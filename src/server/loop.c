@@ -64,17 +64,11 @@ static void event(struct secshm_server *srv, const struct epoll_event *ev)
 	/* Not a kind this loop knows: no code may guess what it is. */
 }
 
-/* A client hung up: out of epoll now, freed at the end of the batch. */
-void client_disconnect(struct secshm_client *c)
+/* A dead client's last: the replies it will never read, then the client. */
+static void client_reap(struct secshm_client *c)
 {
-	if (c->zombie)
-		return;
-	c->zombie = true;
-	c->dead = true;
-	epoll_ctl(c->srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
-	ring_silence(c->ring);
-	list_del_init(&c->link);
-	list_add_tail(&c->link, &c->srv->zombies);
+	transport_drop_outq(c);
+	client_free(c);
 }
 
 /* Free the clients the batch saw die, but none a worker still works for. */
@@ -86,7 +80,7 @@ static void reap_zombies(struct secshm_server *srv)
 		struct secshm_client *c = list_entry(pos, struct secshm_client, link);
 
 		if (!c->jobs)
-			client_free(c);
+			client_reap(c);
 	}
 }
 
@@ -115,5 +109,5 @@ void loop_fini(struct secshm_server *srv)
 	while (!list_empty(&srv->clients))
 		client_disconnect(list_first_entry(&srv->clients, struct secshm_client, link));
 	while (!list_empty(&srv->zombies))
-		client_free(list_first_entry(&srv->zombies, struct secshm_client, link));
+		client_reap(list_first_entry(&srv->zombies, struct secshm_client, link));
 }

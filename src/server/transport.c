@@ -272,10 +272,14 @@ static void serve(struct secshm_client *c)
 		len = dispatch_request(c, srv->rxbuf, (size_t)n, fds, nfds,
 				       mh.msg_flags & MSG_TRUNC, srv->txbuf, SERVER_TX_MAX, &fd);
 		offload_close(c, fds, kept);
-		if (c->flush)
-			flush_start(c, srv->txbuf, len);
-		else
+		if (c->deferred) {
+			struct deferred_reply *d = c->deferred;
+
+			c->deferred = NULL;
+			d->start(d, c, srv->txbuf, len);
+		} else {
 			transport_reply(c, srv->txbuf, len, fd);
+		}
 	}
 	if (c->busy && !c->dead)
 		transport_interest(c);
