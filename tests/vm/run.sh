@@ -12,6 +12,7 @@ set -eu
 kver=$1 kmod=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 timeout_s=${SECSHM_VM_TIMEOUT:-900}
 kernel=/boot/vmlinuz-$kver
 
@@ -50,13 +51,10 @@ for t in "$@"; do
 	mkdir -p "$root/tests/$(dirname "$rel")"
 	cp "$t" "$root/tests/$rel"
 	echo "$rel" >>"$root/tests/list"
-	ldd "$t" 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' |
-	while read -r lib; do
-		[ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
-	done
+	vm_add_libs "$root" "$t"
 done
 
-(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initrd.gz"
+vm_pack "$root" "$work/initrd.gz"
 
 log=$work/console.log
 echo "vm: booting $kernel with $# test binaries (timeout ${timeout_s}s)"
