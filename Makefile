@@ -79,6 +79,7 @@ include mk/install.mk
 include mk/fuzz.mk
 include mk/bench.mk
 include mk/kmod.mk
+include mk/debug-kernel.mk
 include mk/powercut.mk
 
 demo: all

@@ -7,14 +7,17 @@
 # SECSHM_ADDRESS=/dev/secshm and unloads. Fails on a failing test, a
 # BUG/WARNING/Oops/leak/slub report in the kernel log, a module that does
 # not unload, or a timeout. SECSHM_VM_TIMEOUT (seconds) bounds the run;
-# SECSHM_VM_KEEP=1 keeps the work directory.
+# SECSHM_VM_KEEP=1 keeps the work directory. For tests/vm/check-kernel.sh:
+# SECSHM_VM_KERNEL boots another kernel image, SECSHM_VM_APPEND adds to its
+# command line, SECSHM_VM_TEST_TIMEOUT bounds each test binary in seconds,
+# SECSHM_VM_LOG receives the console log.
 set -eu
 kver=$1 kmod=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 timeout_s=${SECSHM_VM_TIMEOUT:-900}
-kernel=/boot/vmlinuz-$kver
+kernel=${SECSHM_VM_KERNEL:-/boot/vmlinuz-$kver}
 
 for f in "$kernel" "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" /bin/busybox; do
 	[ -r "$f" ] || { echo "vm: missing $f" >&2; exit 1; }
@@ -44,6 +47,7 @@ export SECSHM_TEST_MAX_UID_BYTES=100663296 SECSHM_TEST_MAX_UID_TOKENS=100
 export SECSHM_TEST_MAX_OWNER_SECTIONS=24
 SECSHM_TEST_TIMEOUT=300
 EOF
+[ -n "${SECSHM_VM_TEST_TIMEOUT:-}" ] && echo "SECSHM_TEST_TIMEOUT=$SECSHM_VM_TEST_TIMEOUT" >>"$root/etc/secshm-vm.conf"
 
 : >"$root/tests/list"
 for t in "$@"; do
@@ -61,10 +65,11 @@ echo "vm: booting $kernel with $# test binaries (timeout ${timeout_s}s)"
 set +e
 timeout "$timeout_s" qemu-system-x86_64 -accel tcg -m 1G -smp 2 -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 slub_debug=FZPU panic_on_warn=1 panic=-1 oops=panic quiet" \
+	-append "console=ttyS0 slub_debug=FZPU panic_on_warn=1 panic=-1 oops=panic quiet ${SECSHM_VM_APPEND:-}" \
 	</dev/null >"$log" 2>&1
 qrc=$?
 set -e
+[ -n "${SECSHM_VM_LOG:-}" ] && tr -d '\r' <"$log" >"$SECSHM_VM_LOG"
 
 # The tests' output: everything before the kernel log dump.
 sed -n '/SECSHM-VM: boot/,/SECSHM-VM: DMESG-BEGIN/p' "$log" | grep -v 'SECSHM-VM: DMESG-BEGIN' | tr -d '\r'
@@ -85,7 +90,8 @@ cases_failed=$(tr -d '\r' <"$log" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/
 # Anything the kernel logged that means a bug (the command line names the
 # options); a panic leaves no DONE marker and fails above.
 kbad=$(tr -d '\r' <"$log" | sed -n '/SECSHM-VM: DMESG-BEGIN/,/SECSHM-VM: DMESG-END/p' |
-	grep -v 'Kernel command line' | grep -E \
+	grep -v -e 'Kernel command line' -e 'kmemleak: Kernel memory leak detector initialized' \
+		-e 'kmemleak: Automatic memory scanning thread' | grep -E \
 	'BUG[: ]|WARNING:|Oops|Call Trace|general protection|Kernel panic|KASAN|UBSAN|kmemleak:|leak|Poison overwritten|Redzone|Object padding|INFO: task .* blocked|slab error|refcount_t:' |
 	grep -v 'SECSHM-VM:' || true)
 kleak=$(sed -n '/SECSHM-VM: KMEMLEAK-BEGIN/,/SECSHM-VM: KMEMLEAK-END/p' "$log" | grep -v 'SECSHM-VM:' || true)
