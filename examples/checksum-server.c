@@ -94,6 +94,74 @@ static int op_record(struct secshm_server *srv, struct secshm_request *req, void
 	return 0;
 }
 
+/*
+ * The handle is a value from the client's input, not a resolved reference:
+ * reference it with the checked flavour (H6), then check the range as a
+ * reference's and read it through the server's own view.
+ */
+static int op_checksum_handle(struct secshm_server *srv, struct secshm_request *req, void *data)
+{
+	struct example_handle_ref in;
+	struct secshm_object *sec;
+	struct secshm_view *view;
+	struct secshm_span span;
+	uint64_t end, sum;
+	int err;
+
+	if (req->out_cap < sizeof(sum))
+		return -EINVAL;
+	memcpy(&in, req->in, sizeof(in));
+	if (in.reserved)
+		return -EINVAL;
+	err = secshm_reference_by_handle(srv, req->client, in.handle, SECSHM_ACCESS_MAP_READ,
+					 SECSHM_TYPE_SECTION, SECSHM_CHECKED, &sec);
+	if (err)
+		return err;
+	if (!in.length)
+		err = -EINVAL;
+	else if (__builtin_add_overflow(in.offset, in.length, &end))
+		err = -EOVERFLOW;
+	else if (end > secshm_section_length(sec))
+		err = -ERANGE;
+	else
+		err = secshm_view_map(sec, 0, secshm_section_length(sec), SECSHM_PROT_READ, &view);
+	if (!err) {
+		secshm_view_span(view, &span);
+		err = checksum_span(data, &span, in.offset, in.length, &sum);
+		secshm_view_unmap(view);
+	}
+	secshm_object_put(sec);
+	if (err)
+		return err;
+	memcpy(req->out, &sum, sizeof(sum));
+	req->out_len = sizeof(sum);
+	return 0;
+}
+
+/*
+ * Create a section of the name for the server itself and drop it again: a
+ * name a client created first is never adopted (P3, -EEXIST); one the
+ * server created already answers SECSHM_EXISTED.
+ */
+static int op_publish(struct secshm_server *srv, struct secshm_request *req, void *data)
+{
+	char name[SECSHM_NAME_MAX + 1];
+	struct secshm_object_attr attr = { .name = name, .attributes = SECSHM_OBJ_KERNEL_HANDLE };
+	uint32_t h;
+	int status;
+
+	if (memchr(req->in, 0, req->in_len))
+		return -EINVAL;
+	memcpy(name, req->in, req->in_len);
+	name[req->in_len] = 0;
+	status = secshm_section_create(srv, &attr, EXAMPLE_PUBLISH_SIZE, 0, SECSHM_GENERIC_ALL, -1,
+				       &h);
+	if (status < 0)
+		return status;
+	secshm_handle_close(srv, NULL, h, SECSHM_TRUSTED);
+	return status;
+}
+
 static int list_visit(void *ctx, const void *node, size_t len, uint32_t depth,
 		      struct secshm_ref next[SECSHM_WALK_FANOUT])
 {
@@ -144,6 +212,9 @@ static int example_setup(struct secshm_server *srv, struct example *ex)
 		{ EXAMPLE_OP_CHECKSUM, 1, 1, 0, 0, op_checksum, ex },
 		{ EXAMPLE_OP_RECORD, 1, 1, 0, 0, op_record, ex },
 		{ EXAMPLE_OP_LIST_SUM, 1, 1, 0, 0, op_list_sum, ex },
+		{ EXAMPLE_OP_CHECKSUM_HANDLE, 0, 0, sizeof(struct example_handle_ref),
+		  sizeof(struct example_handle_ref), op_checksum_handle, ex },
+		{ EXAMPLE_OP_PUBLISH, 0, 0, 1, SECSHM_NAME_MAX, op_publish, ex },
 	};
 	int err;
 

@@ -435,6 +435,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	check_reply(data, size, out, rfd);
+	if (rfd >= 0) {	/* made for the reply: the transport closes it once sent */
+		close(rfd);
+		fds_uncharge(w.srv, w.c[hdr.cookie & 1]->acct, 1);
+	}
 #ifdef FZ_TRACE
 	fprintf(stderr, "fz: op %u cookie %#llx -> status %d, %zu bytes, fd %d\n", hdr.opcode,
 		(unsigned long long)hdr.cookie, ((struct secshm_msg *)reply)->status, out, rfd);

@@ -80,7 +80,11 @@ int secshm_flush(struct secshm *s, uint32_t handle, uint64_t offset, uint64_t le
 /* Open an existing named section with the access wanted; -ENOENT if none. */
 int secshm_open(struct secshm *s, const char *name, uint32_t access, uint32_t *handle);
 
-/* Close a handle (a section or a view handle). */
+/*
+ * Close a handle (a section or a view handle). Any value that is not a live
+ * handle of this connection is -EBADF and closes nothing (on the device, a
+ * descriptor of another file or of another connection's handle stays open).
+ */
 int secshm_close(struct secshm *s, uint32_t handle);
 
 /* Query a section (needs QUERY); access gets this handle's rights (may be NULL). */

@@ -5,6 +5,8 @@
  * bounds), copy the input in, run the handler, copy the output out.
  * Handlers never see a raw client value.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
@@ -16,6 +18,27 @@
 
 static LIST_HEAD(secshm_handlers);
 static DEFINE_MUTEX(secshm_handlers_lock);
+
+static bool secshm_check_fetch;
+module_param_named(check_fetch, secshm_check_fetch, bool, 0644);
+MODULE_PARM_DESC(check_fetch,
+		 "Fail a CALL (-EIO) whose handler captures shared bytes twice (P6)");
+
+#define SECSHM_FETCHES_MAX	64
+
+/*
+ * The captures one CALL made from shared memory, for check_fetch: where
+ * (a section, or NULL for the caller's own memory) and which bytes. The
+ * first SECSHM_FETCHES_MAX are recorded; a capture that continues the
+ * last one extends it, so a range read chunk by chunk is one record.
+ */
+struct secshm_fetches {
+	u32 n;
+	struct secshm_fetch {
+		const struct secshm_section *sec;
+		u64 start, end;
+	} f[SECSHM_FETCHES_MAX];
+};
 
 /* SECSHM_CALL_FLUSH: write a referenced range back to its file (S1). */
 static int secshm_call_flush(struct secshm_call *call)
@@ -98,10 +121,9 @@ static int secshm_ref_user_ptr(const struct secshm_ref *u)
 	return access_ok(u64_to_user_ptr(u->offset), u->length) ? 0 : -EFAULT;
 }
 
-/* The MapCallerPtr step for one reference. */
-int secshm_ref_resolve(struct secshm_client *cl,
-			      const struct secshm_ref *u,
-			      struct secshm_call_ref *r)
+/* The MapCallerPtr step for one reference of @call's client. */
+int secshm_ref_resolve(struct secshm_call *call, const struct secshm_ref *u,
+		       struct secshm_call_ref *r)
 {
 	struct secshm_handle *h;
 	u32 need = 0;
@@ -114,6 +136,7 @@ int secshm_ref_resolve(struct secshm_client *cl,
 	r->flags = u->flags;
 	r->offset = u->offset;
 	r->length = u->length;
+	r->call = call;
 	if (u->flags & SECSHM_REF_USER_PTR)
 		return secshm_ref_user_ptr(u);
 
@@ -121,7 +144,7 @@ int secshm_ref_resolve(struct secshm_client *cl,
 		need |= SECSHM_ACCESS_MAP_READ;
 	if (u->flags & SECSHM_REF_WRITE)
 		need |= SECSHM_ACCESS_MAP_WRITE;
-	h = secshm_handle_lookup(u->handle, cl, need);
+	h = secshm_handle_lookup(u->handle, call->client, need);
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	if (!u->length)
@@ -138,7 +161,7 @@ int secshm_ref_resolve(struct secshm_client *cl,
 	return ret;
 }
 
-static int secshm_call_refs(struct secshm_call *call, struct secshm_client *cl,
+static int secshm_call_refs(struct secshm_call *call,
 			    const struct secshm_call_args *a)
 {
 	struct secshm_ref *urefs;
@@ -152,7 +175,7 @@ static int secshm_call_refs(struct secshm_call *call, struct secshm_client *cl,
 	if (IS_ERR(urefs))
 		return PTR_ERR(urefs);
 	for (i = 0; i < a->nrefs; i++) {
-		ret = secshm_ref_resolve(cl, &urefs[i], &call->refs[i]);
+		ret = secshm_ref_resolve(call, &urefs[i], &call->refs[i]);
 		if (ret)
 			break;
 		call->nrefs++;
@@ -170,16 +193,21 @@ static void secshm_call_free(struct secshm_call *call)
 			secshm_section_release(call->refs[i].sec);
 	kvfree(call->in);
 	kvfree(call->out);
+	kfree(call->fetches);
 	kfree(call);
 }
 
-static int secshm_call_run(struct secshm_call *call, struct secshm_client *cl,
-			   struct secshm_call_args *a,
+static int secshm_call_run(struct secshm_call *call, struct secshm_call_args *a,
 			   struct secshm_call_handler *handler)
 {
 	int ret;
 
-	ret = secshm_call_refs(call, cl, a);
+	if (READ_ONCE(secshm_check_fetch)) {
+		call->fetches = kzalloc(sizeof(*call->fetches), GFP_KERNEL);
+		if (!call->fetches)
+			return -ENOMEM;
+	}
+	ret = secshm_call_refs(call, a);
 	if (ret)
 		return ret;
 	if (a->in_len) {
@@ -226,7 +254,7 @@ int secshm_call(struct secshm_client *cl, struct secshm_call_args *a)
 	if (call) {
 		call->opcode = a->opcode;
 		call->client = cl;
-		ret = secshm_call_run(call, cl, a, handler);
+		ret = secshm_call_run(call, a, handler);
 		secshm_call_free(call);
 	} else {
 		ret = -ENOMEM;
@@ -245,11 +273,43 @@ static int secshm_ref_range(const struct secshm_call_ref *ref, u64 pos,
 	return 0;
 }
 
+/*
+ * check_fetch: record a capture of [pos, pos + len) of @ref, or fail it if
+ * it overlaps one the same CALL made before: the handler is reading a
+ * value a second time, which the client may have changed since (P6).
+ */
+static int secshm_fetch_record(const struct secshm_call_ref *ref, u64 pos,
+			       size_t len)
+{
+	struct secshm_fetches *fs = ref->call ? ref->call->fetches : NULL;
+	u64 start = ref->offset + pos, end = start + len;
+	struct secshm_fetch *f;
+
+	if (!fs || !len)
+		return 0;
+	for (f = fs->f; f < fs->f + fs->n; f++) {
+		if (f->sec == ref->sec && start < f->end && f->start < end) {
+			pr_err_ratelimited("double fetch: opcode %#x captured bytes %llu-%llu of %s twice\n",
+					   ref->call->opcode, start, end - 1,
+					   ref->sec ? "a section" : "its caller's memory");
+			return -EIO;
+		}
+	}
+	f = fs->n ? &fs->f[fs->n - 1] : NULL;
+	if (f && f->sec == ref->sec && f->end == start)
+		f->end = end;
+	else if (fs->n < SECSHM_FETCHES_MAX)
+		fs->f[fs->n++] = (struct secshm_fetch){ ref->sec, start, end };
+	return 0;
+}
+
 int secshm_ref_capture(const struct secshm_call_ref *ref, u64 pos, void *dst,
 		       size_t len)
 {
 	int ret = secshm_ref_range(ref, pos, len, SECSHM_REF_READ);
 
+	if (!ret)
+		ret = secshm_fetch_record(ref, pos, len);
 	if (ret)
 		return ret;
 	if (!ref->sec)

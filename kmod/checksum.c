@@ -20,12 +20,22 @@
  *                    header is captured once, len is validated against the
  *                    reference, and the reply carries that len and the
  *                    checksum of data[0, len).
+ *   EXAMPLE_OP_CHECKSUM_HANDLE  no reference; the input names a handle and
+ *                    a range. The handle is a value from the client, so the
+ *                    driver references it with the checked flavour
+ *                    (secshm_section_get_by_handle), checks the range as a
+ *                    reference's, and answers the range's checksum.
+ *   EXAMPLE_OP_PUBLISH  input: a name. The driver creates a section of that
+ *                    name for itself and drops it again: a name a client
+ *                    created first is -EEXIST (never adopted, P3), one the
+ *                    driver created already answers SECSHM_EXISTED.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -138,6 +148,63 @@ static int op_record(struct secshm_call *call)
 	return 0;
 }
 
+/* A handle value from the client's input: the checked flavour (H6). */
+static int op_checksum_handle(struct secshm_call *call)
+{
+	struct secshm_call_ref ref = { .flags = SECSHM_REF_READ, .call = call };
+	struct example_handle_ref in;
+	u64 end, sum;
+	int ret;
+
+	if (call->nrefs || call->in_len != sizeof(in) || call->out_max < sizeof(sum))
+		return -EINVAL;
+	memcpy(&in, call->in, sizeof(in));
+	if (in.reserved)
+		return -EINVAL;
+	ref.sec = secshm_section_get_by_handle(call, in.handle, SECSHM_ACCESS_MAP_READ);
+	if (IS_ERR(ref.sec))
+		return PTR_ERR(ref.sec);
+	ref.offset = in.offset;
+	ref.length = in.length;
+	if (!in.length)
+		ret = -EINVAL;
+	else if (check_add_overflow(in.offset, in.length, &end))
+		ret = -EOVERFLOW;
+	else if (end > secshm_section_length(ref.sec))
+		ret = -ERANGE;
+	else
+		ret = checksum_ref(&ref, 0, in.length, &sum);
+	secshm_section_put(ref.sec);
+	if (ret)
+		return ret;
+	memcpy(call->out, &sum, sizeof(sum));
+	call->out_len = sizeof(sum);
+	return 0;
+}
+
+/* Create-or-open a name for the driver itself, and drop it again. */
+static int op_publish(struct secshm_call *call)
+{
+	char name[SECSHM_NAME_MAX + 1];
+	struct secshm_section *sec;
+	int status = 0;
+
+	if (call->nrefs || !call->in_len || call->in_len > SECSHM_NAME_MAX ||
+	    memchr(call->in, 0, call->in_len))
+		return -EINVAL;
+	memcpy(name, call->in, call->in_len);
+	name[call->in_len] = 0;
+	sec = secshm_section_create(name, EXAMPLE_PUBLISH_SIZE, 0, NULL);
+	if (sec == ERR_PTR(-EEXIST)) {
+		sec = secshm_section_open(name);
+		status = SECSHM_EXISTED;
+	}
+	if (IS_ERR(sec))
+		return PTR_ERR(sec);
+	secshm_section_put(sec);
+	return status;
+}
+
 static int list_visit(void *ctx, const void *node, size_t len, u32 depth,
 		      struct secshm_ref next[SECSHM_WALK_FANOUT])
 {
@@ -183,6 +250,9 @@ static struct secshm_call_handler handlers[] = {
 	{ .opcode = EXAMPLE_OP_CHECKSUM, .owner = THIS_MODULE, .fn = op_checksum },
 	{ .opcode = EXAMPLE_OP_RECORD, .owner = THIS_MODULE, .fn = op_record },
 	{ .opcode = EXAMPLE_OP_LIST_SUM, .owner = THIS_MODULE, .fn = op_list_sum },
+	{ .opcode = EXAMPLE_OP_CHECKSUM_HANDLE, .owner = THIS_MODULE,
+	  .fn = op_checksum_handle },
+	{ .opcode = EXAMPLE_OP_PUBLISH, .owner = THIS_MODULE, .fn = op_publish },
 };
 
 static struct secshm_section *section_with_view(const char *name, u64 length,

@@ -46,12 +46,24 @@ static int secshm_handle_mmap(struct file *file, struct vm_area_struct *vma)
 	return secshm_view_mmap(file->private_data, vma);
 }
 
+/* The pages the module holds in memory for the section (Q3): all or none. */
+static unsigned long secshm_pinned_pages(struct secshm_section *sec)
+{
+	unsigned long n;
+
+	mutex_lock(&sec->pin_lock);
+	n = sec->pages ? sec->length >> PAGE_SHIFT : 0;
+	mutex_unlock(&sec->pin_lock);
+	return n;
+}
+
 static void secshm_handle_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct secshm_handle *h = file->private_data;
 
 	seq_printf(m, "secshm-section:\t%llu\nsecshm-length:\t%llu\nsecshm-access:\t%#x\n",
 		   h->sec->id, h->sec->length, h->access);
+	seq_printf(m, "secshm-pinned:\t%lu\n", secshm_pinned_pages(h->sec));
 }
 
 /* No read, write, fallocate or ioctl: the only way to the bytes is mmap. */
@@ -79,7 +91,8 @@ static int secshm_handle_fd(void)
 /*
  * Reserve a descriptor and build the handle file, taking every reference it
  * needs; nothing is visible to the process until secshm_handle_commit()
- * (CVE-2019-6974). @access is specific rights.
+ * (CVE-2019-6974). @access is specific rights. Every handle is made here,
+ * so here no handle to a read-only file section gets MAP_WRITE (P9).
  */
 int secshm_handle_prepare(struct secshm_handle_new *hn,
 			  struct secshm_client *cl,
@@ -88,6 +101,8 @@ int secshm_handle_prepare(struct secshm_handle_new *hn,
 	struct secshm_handle *h;
 	int ret;
 
+	if ((sec->flags & SECSHM_SECTION_READONLY) && (access & SECSHM_ACCESS_MAP_WRITE))
+		return -EACCES;
 	ret = secshm_quota_take(&cl->handles, secshm_max_handles);
 	if (ret)
 		return ret;
@@ -195,24 +210,20 @@ struct secshm_handle *secshm_handle_lookup(u32 fd, struct secshm_client *cl,
 	return ERR_PTR(ret);
 }
 
-struct secshm_section *secshm_section_get_by_handle(u32 handle, u32 access,
-						    enum secshm_mode mode)
+struct secshm_section *secshm_section_get_by_handle(struct secshm_call *call,
+						    u32 handle, u32 access)
 {
 	struct secshm_section *sec;
 	struct secshm_handle *h;
 
-	h = secshm_handle_get(handle);
+	if (!secshm_access_bits_valid(access))
+		return ERR_PTR(-EINVAL);
+	h = secshm_handle_lookup(handle, call->client, secshm_access_map(access));
 	if (IS_ERR(h))
 		return ERR_CAST(h);
-	if (mode == SECSHM_MODE_USER &&
-	    secshm_access_map(access) & ~h->access) {
-		secshm_handle_put(h);
-		return ERR_PTR(-EACCES);
-	}
 	sec = h->sec;
 	secshm_section_get(sec);
-	atomic_inc(&sec->server_refs);
-	atomic_inc(&secshm_count.server_refs);
+	secshm_server_ref(sec);
 	secshm_handle_put(h);
 	return sec;
 }

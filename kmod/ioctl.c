@@ -4,9 +4,13 @@
  * _IOC_NR == opcode. Arguments come in with copy_struct_from_user(), are
  * checked whole (reserved fields, unknown flags) before anything changes,
  * and go back out with their out fields filled.
+ *
+ * There is no CLOSE: a handle is a descriptor, closed with close(2). An
+ * ioctl that checked a descriptor and then closed it by number would close
+ * whatever another thread dup2()ed there in between, and no kernel
+ * primitive closes a descriptor only if it still is a given file.
  */
 #include <linux/capability.h>
-#include <linux/fdtable.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -114,9 +118,11 @@ static long secshm_create_existing(struct secshm_client *cl,
 static long secshm_ioc_create(struct secshm_client *cl, void __user *uarg)
 {
 	struct secshm_section *sec, *existing;
+	char qname[SECSHM_NAME_MAX + 1];
 	struct secshm_create_args a;
 	struct secshm_sd_k sd;
-	u32 access;
+	struct secshm_ns ns;
+	u32 access, qlen;
 	long ret;
 
 	ret = secshm_args_in(&a, sizeof(a), uarg);
@@ -133,12 +139,17 @@ static long secshm_ioc_create(struct secshm_client *cl, void __user *uarg)
 		ret = secshm_request_name(a.name, a.name_len);
 		if (ret)
 			return ret;
+		ret = secshm_name_resolve(a.name, a.name_len, false, qname, &qlen, &ns);
+		if (ret)
+			return ret;
 		ret = secshm_sd_from_user(&sd, &a.sd, false);
 		if (ret)
 			return ret;
-		existing = secshm_name_lookup(a.name, a.name_len);
+		existing = secshm_name_lookup(qname, qlen);
 		if (existing)
 			return secshm_create_existing(cl, existing, access, &a, uarg);
+		if (!secshm_name_may_create(&ns))
+			return -EPERM;	/* N1: not a namespace this caller makes names in */
 	} else {
 		if (memchr_inv(&a.sd, 0, sizeof(a.sd)) ||
 		    memchr_inv(a.name, 0, sizeof(a.name)))
@@ -153,7 +164,7 @@ static long secshm_ioc_create(struct secshm_client *cl, void __user *uarg)
 	sec->sd = sd;
 	if (a.name_len) {
 		sec->permanent = a.flags & SECSHM_CREATE_PERMANENT;
-		ret = secshm_name_link(sec, a.name, a.name_len, &existing);
+		ret = secshm_name_link(sec, qname, qlen, &existing);
 		if (ret || existing) {
 			sec->permanent = false;
 			secshm_section_release(sec);
@@ -189,6 +200,27 @@ static long secshm_open_token(struct secshm_client *cl,
 	return 0;
 }
 
+/*
+ * The section a client's name means: its own namespace first, then, for
+ * an unqualified name, the global one (N1).
+ */
+static struct secshm_section *secshm_open_name(const char *name, u32 len, long *err)
+{
+	char qname[SECSHM_NAME_MAX + 1];
+	struct secshm_section *sec;
+	struct secshm_ns ns;
+	u32 qlen;
+
+	*err = secshm_name_resolve(name, len, false, qname, &qlen, &ns);
+	if (*err)
+		return NULL;
+	sec = secshm_name_lookup(qname, qlen);
+	if (sec || ns.qualified)
+		return sec;
+	*err = secshm_name_resolve(name, len, true, qname, &qlen, &ns);
+	return *err ? NULL : secshm_name_lookup(qname, qlen);
+}
+
 static long secshm_ioc_open(struct secshm_client *cl, void __user *uarg)
 {
 	struct secshm_open_args a;
@@ -209,32 +241,15 @@ static long secshm_ioc_open(struct secshm_client *cl, void __user *uarg)
 	ret = secshm_request_name(a.name, a.name_len);
 	if (ret)
 		return ret;
-	sec = secshm_name_lookup(a.name, a.name_len);
+	sec = secshm_open_name(a.name, a.name_len, &ret);
 	if (!sec)
-		return -ENOENT;
+		return ret ?: -ENOENT;
 	ret = secshm_open_check(sec, access);
 	if (!ret)
 		ret = secshm_reply_handle(cl, sec, access, uarg, &a, sizeof(a),
 					  &a.handle, 0);
 	secshm_section_release(sec);
 	return ret;
-}
-
-/* CLOSE is close(2) on a handle of this client; anything else is refused. */
-static long secshm_ioc_close(struct secshm_client *cl, void __user *uarg)
-{
-	struct secshm_handle_args a;
-	struct secshm_handle *h;
-	long ret;
-
-	ret = secshm_args_in(&a, sizeof(a), uarg);
-	if (ret)
-		return ret;
-	h = secshm_handle_lookup(a.handle, cl, 0);
-	if (IS_ERR(h))
-		return PTR_ERR(h);
-	secshm_handle_put(h);
-	return close_fd(a.handle);
 }
 
 static long secshm_ioc_query(struct secshm_client *cl, void __user *uarg)
@@ -393,8 +408,6 @@ long secshm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return secshm_ioc_create(cl, uarg);
 	case SECSHM_IOC_OPEN:
 		return secshm_ioc_open(cl, uarg);
-	case SECSHM_IOC_CLOSE:
-		return secshm_ioc_close(cl, uarg);
 	case SECSHM_IOC_QUERY:
 		return secshm_ioc_query(cl, uarg);
 	case SECSHM_IOC_DUPLICATE:

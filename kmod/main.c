@@ -38,9 +38,42 @@ unsigned long secshm_total_bytes = 1UL << 30;
 module_param_named(total_bytes, secshm_total_bytes, ulong, 0644);
 MODULE_PARM_DESC(total_bytes, "Bytes of all sections");
 
+/*
+ * Per uid (Q5): a fraction of the global caps, so that no uid exhausts one
+ * alone; permanent names, which outlive every process, get a smaller one.
+ */
+unsigned int secshm_uid_clients = 256;
+module_param_named(uid_clients, secshm_uid_clients, uint, 0644);
+MODULE_PARM_DESC(uid_clients, "Opens of /dev/secshm per uid");
+
+unsigned int secshm_uid_sections = 4096;
+module_param_named(uid_sections, secshm_uid_sections, uint, 0644);
+MODULE_PARM_DESC(uid_sections, "Sections the clients of one uid created, alive");
+
+unsigned long secshm_uid_bytes = 256UL << 20;
+module_param_named(uid_bytes, secshm_uid_bytes, ulong, 0644);
+MODULE_PARM_DESC(uid_bytes, "Bytes of sections the clients of one uid created, alive");
+
+unsigned int secshm_uid_tokens = 1024;
+module_param_named(uid_tokens, secshm_uid_tokens, uint, 0644);
+MODULE_PARM_DESC(uid_tokens, "Transfer tokens the clients of one uid exported, unredeemed");
+
+unsigned int secshm_owner_sections = 1024;
+module_param_named(owner_sections, secshm_owner_sections, uint, 0644);
+MODULE_PARM_DESC(owner_sections, "Permanent named sections per owner uid, until unlinked");
+
+unsigned long secshm_owner_bytes = 128UL << 20;
+module_param_named(owner_bytes, secshm_owner_bytes, ulong, 0644);
+MODULE_PARM_DESC(owner_bytes, "Bytes of permanent named sections per owner uid");
+
 unsigned long secshm_total_pinned = 64UL << 20;
 module_param_named(total_pinned, secshm_total_pinned, ulong, 0644);
 MODULE_PARM_DESC(total_pinned, "Bytes of pinned sections in all");
+
+int secshm_global_gid = -1;
+module_param_named(global_gid, secshm_global_gid, int, 0444);
+MODULE_PARM_DESC(global_gid,
+		 "Group whose members may create global names (-1: none; CAP_SYS_ADMIN always may)");
 
 int secshm_trusted_gid = -1;
 module_param_named(trusted_gid, secshm_trusted_gid, int, 0444);
@@ -48,13 +81,23 @@ MODULE_PARM_DESC(trusted_gid,
 		 "Group whose members may open trusted-only sections (-1: none; CAP_SYS_RAWIO always may)");
 
 /*
- * Take one unit of a per-client quota; the caller gives it back with
- * atomic_dec() when the object goes.
+ * Take one unit of a per-client or per-uid quota; the caller gives it back
+ * with atomic_dec() when the object goes.
  */
-int secshm_quota_take(atomic_t *client, unsigned int max)
+int secshm_quota_take(atomic_t *count, unsigned int max)
 {
-	if (atomic_inc_return(client) > max) {
-		atomic_dec(client);
+	if (atomic_inc_return(count) > max) {
+		atomic_dec(count);
+		return -EDQUOT;
+	}
+	return 0;
+}
+
+/* The same for @n bytes; given back with atomic64_sub(). */
+int secshm_quota_add(atomic64_t *count, u64 n, u64 max)
+{
+	if (atomic64_add_return(n, count) > max) {
+		atomic64_sub(n, count);
 		return -EDQUOT;
 	}
 	return 0;
@@ -62,7 +105,10 @@ int secshm_quota_take(atomic_t *client, unsigned int max)
 
 static void secshm_client_free(struct kref *ref)
 {
-	kfree(container_of(ref, struct secshm_client, ref));
+	struct secshm_client *cl = container_of(ref, struct secshm_client, ref);
+
+	secshm_account_put(cl->account);
+	kfree(cl);
 }
 
 void secshm_client_put(struct secshm_client *cl)
@@ -70,14 +116,22 @@ void secshm_client_put(struct secshm_client *cl)
 	kref_put(&cl->ref, secshm_client_free);
 }
 
+/* Each open is a client, charged to its uid: -EDQUOT past uid_clients. */
 static int secshm_dev_open(struct inode *inode, struct file *file)
 {
 	static atomic64_t next_id;
 	struct secshm_client *cl;
+	int ret = -ENOMEM;
 
 	cl = kzalloc(sizeof(*cl), GFP_KERNEL);
 	if (!cl)
 		return -ENOMEM;
+	cl->account = secshm_account_get(current_euid());
+	if (!cl->account)
+		goto err_free;
+	ret = secshm_quota_take(&cl->account->clients, secshm_uid_clients);
+	if (ret)
+		goto err_account;
 	kref_init(&cl->ref);
 	cl->id = atomic64_inc_return(&next_id);
 	cl->pid = task_tgid_vnr(current);
@@ -89,6 +143,12 @@ static int secshm_dev_open(struct inode *inode, struct file *file)
 	secshm_client_add(cl);
 	file->private_data = cl;
 	return 0;
+
+err_account:
+	secshm_account_put(cl->account);
+err_free:
+	kfree(cl);
+	return ret;
 }
 
 /* The client is gone: its tokens die; its handles may live on. */
@@ -98,6 +158,7 @@ static int secshm_dev_release(struct inode *inode, struct file *file)
 
 	secshm_tokens_drop(cl);
 	secshm_client_del(cl);
+	atomic_dec(&cl->account->clients);
 	atomic_dec(&secshm_count.clients);
 	secshm_client_put(cl);
 	return 0;
@@ -138,12 +199,14 @@ static void __exit secshm_exit(void)
 {
 	misc_deregister(&secshm_misc);
 	secshm_view_exit();
-	if (atomic_read(&secshm_count.clients) ||
+	if (atomic_read(&secshm_count.accounts) ||
+	    atomic_read(&secshm_count.clients) ||
 	    atomic_read(&secshm_count.sections) ||
 	    atomic_read(&secshm_count.views) ||
 	    atomic_read(&secshm_count.handles) ||
 	    atomic64_read(&secshm_count.bytes))
-		pr_err("leak: clients %d sections %d views %d handles %d bytes %lld\n",
+		pr_err("leak: accounts %d clients %d sections %d views %d handles %d bytes %lld\n",
+		       atomic_read(&secshm_count.accounts),
 		       atomic_read(&secshm_count.clients),
 		       atomic_read(&secshm_count.sections),
 		       atomic_read(&secshm_count.views),

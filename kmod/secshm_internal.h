@@ -19,6 +19,22 @@
 #include "secshm_kapi.h"
 
 /*
+ * What one uid is charged for across its clients (Q5): account.c. The
+ * counters are quotas taken with secshm_quota_take()/secshm_quota_add().
+ */
+struct secshm_account {
+	struct kref ref;
+	kuid_t uid;
+	struct hlist_node node;		/* secshm_accounts */
+	atomic_t clients;		/* opens of /dev/secshm */
+	atomic_t sections;		/* sections its clients created, alive */
+	atomic64_t bytes;		/* bytes of those */
+	atomic_t tokens;		/* transfer tokens its clients exported */
+	atomic_t owner_sections;	/* permanent names it owns */
+	atomic64_t owner_bytes;		/* bytes of those */
+};
+
+/*
  * One open of /dev/secshm: the origin of its handles and what it is charged
  * for. It lives while the device file or any of its handles or views does.
  */
@@ -28,6 +44,7 @@ struct secshm_client {
 	pid_t pid;
 	kuid_t uid;
 	kgid_t gid;
+	struct secshm_account *account;	/* of uid */
 	struct list_head node;		/* secshm_clients, while the file is open */
 	spinlock_t lock;		/* handle_list */
 	struct list_head handle_list;
@@ -70,7 +87,9 @@ struct secshm_section {
 	/* namespace, under secshm_names_lock */
 	struct hlist_node name_node;
 	bool linked;
-	bool permanent;			/* the namespace holds a reference */
+	bool permanent;			/* link the name permanently */
+	struct secshm_account *owner;	/* while the permanent name is linked: */
+					/* charged; the namespace holds a reference */
 	u32 name_len;
 	char *name;
 
@@ -99,6 +118,7 @@ struct secshm_handle_new {
 
 /* Module-wide counters behind SECSHM_CALL_STATS and the unload leak check. */
 struct secshm_counters {
+	atomic_t accounts;
 	atomic_t clients;
 	atomic_t sections;
 	atomic_t views;
@@ -111,14 +131,26 @@ struct secshm_counters {
 extern struct secshm_counters secshm_count;
 extern unsigned int secshm_max_handles, secshm_max_sections, secshm_max_views;
 extern unsigned long secshm_max_bytes;
+extern unsigned int secshm_uid_clients, secshm_uid_sections, secshm_uid_tokens;
+extern unsigned long secshm_uid_bytes;
+extern unsigned int secshm_owner_sections;
+extern unsigned long secshm_owner_bytes;
 extern unsigned int secshm_total_sections;
 extern unsigned long secshm_total_bytes;
 extern unsigned long secshm_total_pinned;
 extern int secshm_trusted_gid;
+extern int secshm_global_gid;
 
 /* main.c */
 void secshm_client_put(struct secshm_client *cl);
-int secshm_quota_take(atomic_t *client, unsigned int max);
+int secshm_quota_take(atomic_t *count, unsigned int max);
+int secshm_quota_add(atomic64_t *count, u64 n, u64 max);
+
+/* account.c: per-uid accounts (Q5) */
+struct secshm_account *secshm_account_get(kuid_t uid);
+void secshm_account_put(struct secshm_account *a);
+int secshm_owner_charge(struct secshm_account *a, u64 length);
+void secshm_owner_uncharge(struct secshm_account *a, u64 length);
 
 /* observe.c: the built-in calls for the administrator (Q4) */
 void secshm_client_add(struct secshm_client *cl);
@@ -139,6 +171,7 @@ void secshm_tokens_drop(struct secshm_client *cl);
 struct secshm_section *secshm_section_alloc(struct secshm_client *creator,
 					    u64 length, u32 flags, int fd);
 void secshm_section_get(struct secshm_section *sec);
+void secshm_server_ref(struct secshm_section *sec);
 void secshm_section_release(struct secshm_section *sec);
 void secshm_section_info(struct secshm_section *sec,
 			 struct secshm_section_info *info);
@@ -148,9 +181,24 @@ int secshm_section_flush(struct secshm_section *sec, u64 pos, u64 len);
 int secshm_section_copy(struct secshm_section *sec, u64 pos, void *buf,
 			size_t len, bool write);
 
+/* file.c: file backing (P9) */
+struct file *secshm_file_backing(int fd, u64 length, u32 *flags);
+int secshm_file_write_denied(struct inode *inode);
+
 /* namespace.c */
 extern struct mutex secshm_names_lock;
 int secshm_name_check(const char *name, u32 len);
+
+/* The namespace a qualified name is in (N1). */
+struct secshm_ns {
+	bool qualified;		/* written with its namespace */
+	bool global;
+	kuid_t uid;		/* else whose */
+};
+
+int secshm_name_resolve(const char *name, u32 len, bool global_default, char *out,
+			u32 *out_len, struct secshm_ns *ns);
+bool secshm_name_may_create(const struct secshm_ns *ns);
 struct secshm_section *secshm_name_lookup(const char *name, u32 len);
 int secshm_name_link(struct secshm_section *sec, const char *name, u32 len,
 		     struct secshm_section **existing);
@@ -160,6 +208,7 @@ int secshm_name_list(struct secshm_section ***out, u32 *count);
 
 /* security.c */
 u32 secshm_access_map(u32 access);
+bool secshm_access_bits_valid(u32 access);
 bool secshm_access_valid(u32 access);
 bool secshm_trusted(void);
 bool secshm_visible(const struct secshm_section *sec);
@@ -187,7 +236,7 @@ int secshm_view_mmap(struct secshm_handle *h, struct vm_area_struct *vma);
 
 /* call.c */
 int secshm_call(struct secshm_client *cl, struct secshm_call_args *args);
-int secshm_ref_resolve(struct secshm_client *cl, const struct secshm_ref *u,
+int secshm_ref_resolve(struct secshm_call *call, const struct secshm_ref *u,
 		       struct secshm_call_ref *r);
 
 /* ioctl.c */

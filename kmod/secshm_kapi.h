@@ -20,22 +20,15 @@
 struct module;
 struct secshm_section;
 struct secshm_client;
-
-/*
- * Where a handle value came from (NT's AccessMode). USER: a client passed
- * it; the handle's access is checked against @access. KERNEL: the driver
- * obtained the handle itself; only its type is checked.
- */
-enum secshm_mode {
-	SECSHM_MODE_USER,
-	SECSHM_MODE_KERNEL,
-};
+struct secshm_call;
 
 /*
  * Create a section of @length bytes (rounded up to pages). @flags:
  * SECSHM_SECTION_SERVER_PRIVATE (only kernel references reach it, P1),
  * SECSHM_SECTION_TRUSTED_ONLY, SECSHM_SECTION_PINNED. A @name (NULL for
- * none) is linked into the namespace; a name that exists gives -EEXIST,
+ * none) is linked into the namespace, the global one unless it says
+ * "user/UID/" (N1: an unqualified name of the kernel's is global); a name
+ * that exists gives -EEXIST,
  * so a client that squats a name never has its section adopted (P3). @sd
  * is the descriptor for a shared named section; NULL means root 0600.
  */
@@ -44,15 +37,30 @@ struct secshm_section *secshm_section_create(const char *name, u64 length,
 					     const struct secshm_sd *sd);
 
 /*
- * Reference the section behind a handle (a file descriptor of current).
- * Checks, in order: a live descriptor (-EBADF), a secshm section handle
- * (-EMEDIUMTYPE), and in SECSHM_MODE_USER the handle's access covers
- * @access (-EACCES).
+ * Reference the named section a driver created (resolved as in
+ * secshm_section_create): the open half of a
+ * create-or-open, after secshm_section_create() said -EEXIST. A section a
+ * client created is never adopted (P3): -EEXIST. No such name: -ENOENT;
+ * a bad name: -EINVAL or -ENAMETOOLONG.
  */
-struct secshm_section *secshm_section_get_by_handle(u32 handle, u32 access,
-						    enum secshm_mode mode);
+struct secshm_section *secshm_section_open(const char *name);
 
-/* Drop a server reference taken by create or get_by_handle. */
+/*
+ * The checked flavour (H6; ObReferenceObjectByHandle from UserMode):
+ * reference the section behind @handle, a value that came from @call's
+ * client (in its input, say). The CALL runs in the client's thread, so
+ * the value is looked up among current's descriptors and checked, in
+ * order: a live descriptor (-EBADF), a secshm section handle
+ * (-EMEDIUMTYPE), a handle of @call's client (-EBADF), carrying @access
+ * (generic rights mapped; -EACCES; unknown bits -EINVAL).
+ *
+ * There is no trusted flavour taking a handle value: a driver's own
+ * sections are its struct secshm_section pointers, from create or open.
+ */
+struct secshm_section *secshm_section_get_by_handle(struct secshm_call *call,
+						    u32 handle, u32 access);
+
+/* Drop a server reference taken by create, open or get_by_handle. */
 void secshm_section_put(struct secshm_section *sec);
 
 u64 secshm_section_length(const struct secshm_section *sec);
@@ -76,14 +84,19 @@ int secshm_section_write(struct secshm_section *sec, u64 pos,
 /*
  * A reference of a CALL after validation (R2): the handle's type, origin
  * and access for the direction, bounds and overflow are already checked,
- * or, for SECSHM_REF_USER_PTR, it is a caller address range.
+ * or, for SECSHM_REF_USER_PTR, it is a caller address range. A driver that
+ * makes one itself (over a section from secshm_section_get_by_handle(),
+ * after checking the range) sets @call, so its captures are checked too.
  */
 struct secshm_call_ref {
 	u32 flags;			/* SECSHM_REF_* */
 	u64 offset;
 	u64 length;
 	struct secshm_section *sec;	/* NULL for SECSHM_REF_USER_PTR */
+	struct secshm_call *call;	/* the CALL it belongs to */
 };
+
+struct secshm_fetches;
 
 /* A CALL as a handler sees it: input already copied, refs resolved. */
 struct secshm_call {
@@ -96,12 +109,16 @@ struct secshm_call {
 	u32 out_len;			/* set by the handler */
 	struct secshm_call_ref refs[SECSHM_REFS_MAX];
 	struct secshm_client *client;
+	struct secshm_fetches *fetches;	/* the module's: captures made (check_fetch) */
 };
 
 /*
  * Capture @len bytes at @pos within the reference into private memory
  * (P6), or write them (needs SECSHM_REF_WRITE). Faults on a user pointer
- * give -EFAULT; @pos/@len outside the reference give -ERANGE.
+ * give -EFAULT; @pos/@len outside the reference give -ERANGE. With the
+ * module's check_fetch parameter set, a capture of shared bytes the same
+ * CALL captured before (through any reference, the walker's included) is
+ * a double fetch: -EIO, and the opcode is logged.
  */
 int secshm_ref_capture(const struct secshm_call_ref *ref, u64 pos, void *dst,
 		       size_t len);

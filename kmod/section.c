@@ -14,38 +14,68 @@
 
 static atomic64_t secshm_next_id;
 
+/*
+ * Charge a section to the client that creates it and to that client's uid
+ * (-EDQUOT), and to the module (-ENOSPC), for the section's whole life.
+ */
+static int secshm_client_charge(struct secshm_client *cl, u64 length)
+{
+	struct secshm_account *a = cl->account;
+	int ret;
+
+	ret = secshm_quota_take(&cl->sections, secshm_max_sections);
+	if (ret)
+		return ret;
+	ret = secshm_quota_add(&cl->bytes, length, secshm_max_bytes);
+	if (ret)
+		goto err_sections;
+	ret = secshm_quota_take(&a->sections, secshm_uid_sections);
+	if (ret)
+		goto err_bytes;
+	ret = secshm_quota_add(&a->bytes, length, secshm_uid_bytes);
+	if (ret)
+		goto err_uid_sections;
+	return 0;
+
+err_uid_sections:
+	atomic_dec(&a->sections);
+err_bytes:
+	atomic64_sub(length, &cl->bytes);
+err_sections:
+	atomic_dec(&cl->sections);
+	return ret;
+}
+
+static void secshm_client_uncharge(struct secshm_client *cl, u64 length)
+{
+	atomic64_sub(length, &cl->account->bytes);
+	atomic_dec(&cl->account->sections);
+	atomic64_sub(length, &cl->bytes);
+	atomic_dec(&cl->sections);
+}
+
 static int secshm_charge(struct secshm_client *cl, u64 length)
 {
-	int ret = 0;
+	int ret;
 
 	if (cl) {
-		ret = secshm_quota_take(&cl->sections, secshm_max_sections);
+		ret = secshm_client_charge(cl, length);
 		if (ret)
 			return ret;
-		if (atomic64_add_return(length, &cl->bytes) > secshm_max_bytes) {
-			ret = -EDQUOT;
-			goto err_client_bytes;
-		}
 	}
-	if (atomic_inc_return(&secshm_count.sections) > secshm_total_sections) {
-		ret = -ENOSPC;
+	ret = -ENOSPC;
+	if (atomic_inc_return(&secshm_count.sections) > secshm_total_sections)
 		goto err_total_sections;
-	}
-	if (atomic64_add_return(length, &secshm_count.bytes) > secshm_total_bytes) {
-		ret = -ENOSPC;
+	if (atomic64_add_return(length, &secshm_count.bytes) > secshm_total_bytes)
 		goto err_total_bytes;
-	}
 	return 0;
 
 err_total_bytes:
 	atomic64_sub(length, &secshm_count.bytes);
 err_total_sections:
 	atomic_dec(&secshm_count.sections);
-err_client_bytes:
-	if (cl) {
-		atomic64_sub(length, &cl->bytes);
-		atomic_dec(&cl->sections);
-	}
+	if (cl)
+		secshm_client_uncharge(cl, length);
 	return ret;
 }
 
@@ -53,10 +83,8 @@ static void secshm_uncharge(struct secshm_client *cl, u64 length)
 {
 	atomic64_sub(length, &secshm_count.bytes);
 	atomic_dec(&secshm_count.sections);
-	if (cl) {
-		atomic64_sub(length, &cl->bytes);
-		atomic_dec(&cl->sections);
-	}
+	if (cl)
+		secshm_client_uncharge(cl, length);
 }
 
 /* The anonymous, swappable backing: mode 0, nobody can reopen it. */
@@ -66,32 +94,6 @@ static struct file *secshm_shmem_backing(u64 length)
 
 	if (!IS_ERR(filp))
 		file_inode(filp)->i_mode &= ~0777;
-	return filp;
-}
-
-/*
- * A file the caller opened read-write itself, as many pages long as the
- * section (as the daemon: no shorter, no bytes beyond it). The module opens
- * it again for itself, so the backing's f_op can be its own without
- * touching the caller's struct file.
- */
-static struct file *secshm_file_backing(int fd, u64 length)
-{
-	struct file *user, *filp;
-
-	user = fget(fd);
-	if (!user)
-		return ERR_PTR(-EBADF);
-	filp = ERR_PTR(-EINVAL);
-	if (!S_ISREG(file_inode(user)->i_mode) ||
-	    (user->f_mode & (FMODE_READ | FMODE_WRITE)) != (FMODE_READ | FMODE_WRITE))
-		goto out;
-	filp = ERR_PTR(-ERANGE);
-	if (PAGE_ALIGN(length) != PAGE_ALIGN(i_size_read(file_inode(user))))
-		goto out;
-	filp = dentry_open(&user->f_path, O_RDWR | O_LARGEFILE, current_cred());
-out:
-	fput(user);
 	return filp;
 }
 
@@ -107,7 +109,8 @@ static int secshm_pinned_charge(u64 length)
 /*
  * A new unnamed section with one reference, charged to @creator (NULL for
  * the kernel). @length is rounded up to whole pages. @fd is the caller's
- * file for SECSHM_SECTION_FILE, else unused.
+ * file for SECSHM_SECTION_FILE, else unused; the file may make the section
+ * SECSHM_SECTION_READONLY (P9).
  */
 struct secshm_section *secshm_section_alloc(struct secshm_client *creator,
 					    u64 length, u32 flags, int fd)
@@ -136,7 +139,7 @@ struct secshm_section *secshm_section_alloc(struct secshm_client *creator,
 		ret = -ENOMEM;
 		goto err_unpinned;
 	}
-	filp = flags & SECSHM_SECTION_FILE ? secshm_file_backing(fd, asked) :
+	filp = flags & SECSHM_SECTION_FILE ? secshm_file_backing(fd, asked, &flags) :
 					     secshm_shmem_backing(length);
 	if (IS_ERR(filp)) {
 		ret = PTR_ERR(filp);
@@ -181,6 +184,13 @@ err_uncharge:
 void secshm_section_get(struct secshm_section *sec)
 {
 	kref_get(&sec->ref);
+}
+
+/* Count a reference as the server's own (P7): QUERY's server_refs. */
+void secshm_server_ref(struct secshm_section *sec)
+{
+	atomic_inc(&sec->server_refs);
+	atomic_inc(&secshm_count.server_refs);
 }
 
 static void secshm_pages_put(struct page **pages, unsigned long n)
@@ -431,13 +441,16 @@ struct secshm_section *secshm_section_create(const char *name, u64 length,
 	static const struct secshm_sd root_sd;
 	struct secshm_section *sec, *existing;
 	u32 len = name ? strnlen(name, SECSHM_NAME_MAX + 1) : 0;
+	char qname[SECSHM_NAME_MAX + 1];
+	struct secshm_ns ns;
 	int ret;
 
 	if (flags & ~(SECSHM_SECTION_SERVER_PRIVATE | SECSHM_SECTION_TRUSTED_ONLY |
 		      SECSHM_SECTION_PINNED))
 		return ERR_PTR(-EINVAL);
 	if (name) {
-		ret = secshm_name_check(name, len);
+		ret = secshm_name_check(name, len) ?:
+		      secshm_name_resolve(name, len, true, qname, &len, &ns);
 		if (ret)
 			return ERR_PTR(ret);
 	}
@@ -446,7 +459,7 @@ struct secshm_section *secshm_section_create(const char *name, u64 length,
 		return sec;
 	ret = secshm_sd_from_user(&sec->sd, sd ?: &root_sd, true);
 	if (!ret && name) {
-		ret = secshm_name_link(sec, name, len, &existing);
+		ret = secshm_name_link(sec, qname, len, &existing);
 		if (!ret && existing) {
 			secshm_section_release(existing);
 			ret = -EEXIST;
@@ -456,8 +469,30 @@ struct secshm_section *secshm_section_create(const char *name, u64 length,
 		secshm_section_release(sec);
 		return ERR_PTR(ret);
 	}
-	atomic_inc(&sec->server_refs);
-	atomic_inc(&secshm_count.server_refs);
+	secshm_server_ref(sec);
 	return sec;
 }
 EXPORT_SYMBOL_GPL(secshm_section_create);
+
+struct secshm_section *secshm_section_open(const char *name)
+{
+	u32 len = strnlen(name, SECSHM_NAME_MAX + 1);
+	char qname[SECSHM_NAME_MAX + 1];
+	struct secshm_section *sec;
+	struct secshm_ns ns;
+	int ret = secshm_name_check(name, len) ?:
+		  secshm_name_resolve(name, len, true, qname, &len, &ns);
+
+	if (ret)
+		return ERR_PTR(ret);
+	sec = secshm_name_lookup(qname, len);
+	if (!sec)
+		return ERR_PTR(-ENOENT);
+	if (sec->flags & SECSHM_SECTION_CLIENT_CREATED) {
+		secshm_section_release(sec);
+		return ERR_PTR(-EEXIST);
+	}
+	secshm_server_ref(sec);
+	return sec;
+}
+EXPORT_SYMBOL_GPL(secshm_section_open);

@@ -16,7 +16,8 @@
 #define SECSHM_OWNER_RIGHTS	(SECSHM_ACCESS_QUERY | SECSHM_ACCESS_DUPLICATE | \
 				 SECSHM_ACCESS_DELETE)
 
-static bool secshm_access_bits_valid(u32 access)
+/* Known specific and generic rights only. */
+bool secshm_access_bits_valid(u32 access)
 {
 	return !(access & ~(SECSHM_ACCESS_SPECIFIC | SECSHM_GENERIC_MASK));
 }

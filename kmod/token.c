@@ -5,7 +5,8 @@
  * 128-bit random token carrying equal or lesser access; any client given
  * it redeems it with OPEN and SECSHM_OPEN_TOKEN for exactly that access,
  * subject to the trusted-only rule. A token holds a reference to its
- * section and dies when redeemed or when its exporter closes /dev/secshm.
+ * section and dies when redeemed or when its exporter closes /dev/secshm;
+ * it is charged to its exporter and the exporter's uid (Q5).
  * (A handle descriptor can also travel over SCM_RIGHTS: mmap works on it
  * anywhere, requests only from the client that holds it.)
  */
@@ -33,6 +34,7 @@ static DEFINE_MUTEX(secshm_tokens_lock);
 static void secshm_token_free(struct secshm_token_k *t)
 {
 	list_del(&t->node);
+	atomic_dec(&t->exporter->account->tokens);
 	atomic_dec(&t->exporter->tokens);
 	secshm_section_release(t->sec);
 	kfree(t);
@@ -47,10 +49,13 @@ int secshm_token_export(struct secshm_client *cl, struct secshm_section *sec,
 	ret = secshm_quota_take(&cl->tokens, SECSHM_TOKENS_PER_CLIENT);
 	if (ret)
 		return ret;
+	ret = secshm_quota_take(&cl->account->tokens, secshm_uid_tokens);
+	if (ret)
+		goto err_client;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t) {
-		atomic_dec(&cl->tokens);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto err_uid;
 	}
 	get_random_bytes(&t->value, sizeof(t->value));
 	secshm_section_get(sec);
@@ -62,6 +67,12 @@ int secshm_token_export(struct secshm_client *cl, struct secshm_section *sec,
 	list_add_tail(&t->node, &secshm_tokens);
 	mutex_unlock(&secshm_tokens_lock);
 	return 0;
+
+err_uid:
+	atomic_dec(&cl->account->tokens);
+err_client:
+	atomic_dec(&cl->tokens);
+	return ret;
 }
 
 /*

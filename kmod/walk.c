@@ -93,7 +93,7 @@ static int secshm_walk_run(struct secshm_walk_state *st,
 		struct secshm_hop *hop = &st->stack[--st->top];
 		struct secshm_call_ref ref = {};
 
-		ret = secshm_ref_resolve(st->call->client, &hop->ref, &ref);
+		ret = secshm_ref_resolve(st->call, &hop->ref, &ref);
 		if (ret)
 			break;
 		ret = secshm_visit(st, &ref, hop->depth);

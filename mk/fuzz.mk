@@ -3,10 +3,13 @@
 # the server sources compiled the same way (never the normal build's
 # objects). Seeds live in fuzz/corpus/<target>/ and are copied into
 # build/fuzz/corpus/<target>/, the working corpus libFuzzer grows, so the
-# repository's seeds are never modified.
+# repository's seeds are never modified. Inputs that once found a bug live
+# in fuzz/regressions/<target>/ and are replayed, each once, before fuzzing.
 #
 #   make fuzz [FUZZ_TIME=60]   run every target for FUZZ_TIME seconds each
-#   make fuzz-check            a short bounded run of each (part of make check)
+#   make fuzz-check            the regressions, then a short bounded run of
+#                              each target (part of make check)
+#   make fuzz-regress          the regressions alone
 #   make fuzz-seeds            regenerate fuzz/corpus/*/ (then commit them)
 #
 # Needs clang and libclang-rt-14-dev (scripts/deps-extra.txt).
@@ -39,16 +42,36 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	fuzz/run.sh $(FUZZ_B) $(FUZZ_TIME) 0 $(FUZZ_TARGETS)
 
-fuzz-check: $(FUZZ_BIN)
+fuzz-check: fuzz-regress
 	fuzz/run.sh $(FUZZ_B) $(FUZZ_CHECK_TIME) $(FUZZ_CHECK_RUNS) $(FUZZ_TARGETS)
+
+# libFuzzer runs each file it is given once; the sanitizer options are run.sh's.
+fuzz-regress: $(FUZZ_BIN)
+	@mkdir -p $(FUZZ_B)/log
+	@for d in $(sort $(wildcard fuzz/regressions/*/)); do \
+		t=$$(basename $$d) log=$(FUZZ_B)/log/regress-$$(basename $$d).log; \
+		if ASAN_OPTIONS="$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}detect_leaks=1" \
+		   UBSAN_OPTIONS="$${UBSAN_OPTIONS:+$$UBSAN_OPTIONS:}halt_on_error=1:print_stacktrace=1" \
+		   $(FUZZ_B)/bin/$$t $$d* >$$log 2>&1; then \
+			echo "fuzz $$t: regressions ok ($$(ls $$d | wc -l) inputs)"; \
+		else \
+			echo "---- $$log (tail)"; tail -n 80 $$log; \
+			echo "fuzz $$t: regression FAILED"; exit 1; \
+		fi; \
+	done
 
 # The seed generator runs once; its output is committed.
 $(FUZZ_B)/mkseeds: fuzz/tools/mkseeds.c include/uapi/secshm.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Iinclude -o $@ $<
-fuzz-seeds: $(FUZZ_B)/mkseeds
+$(FUZZ_B)/state-seeds: fuzz/tools/state-seeds.c fuzz/state.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -o $@ $<
+fuzz-seeds: $(FUZZ_B)/mkseeds $(FUZZ_B)/state-seeds
 	for t in request walk; do mkdir -p fuzz/corpus/$$t && rm -f fuzz/corpus/$$t/* && \
 		$(FUZZ_B)/mkseeds $$t fuzz/corpus/$$t || exit 1; done
+	mkdir -p fuzz/corpus/state && rm -f fuzz/corpus/state/* && \
+		$(FUZZ_B)/state-seeds fuzz/corpus/state
 
 # check-run runs $(CHECK_EXTRA) as one shell line: each entry is a command
 # ending in ';', and set -e makes a failure here (or in a later entry) fail it.
@@ -58,5 +81,5 @@ CHECK_EXTRA_DEPS += $(FUZZ_BIN)
 CHECK_EXTRA      += set -e; $(MAKE) --no-print-directory fuzz-check;
 check-run: $(FUZZ_BIN)
 
-.PHONY: fuzz fuzz-build fuzz-check fuzz-seeds
+.PHONY: fuzz fuzz-build fuzz-check fuzz-regress fuzz-seeds
 -include $(shell find $(FUZZ_B)/obj -name '*.d' 2>/dev/null)

@@ -44,13 +44,13 @@ kmod: $(KMOD_KO)
 kmod-sparse: $(KMOD_KO)
 	+tests/vm/sparse.sh $(KDIR) $(abspath $(KMOD_B))
 
-$(B)/tests/vm/%: tests/vm/%.c include/uapi/secshm.h examples/example.h
+$(B)/tests/vm/%: tests/vm/%.c include/uapi/secshm.h examples/example.h $(B)/lib/libsecshm.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iexamples $(LDFLAGS) -o $@ $< $(TEST_LIBS)
+	$(CC) $(CFLAGS) -Iexamples $(LDFLAGS) -o $@ $< $(B)/lib/libsecshm.a $(TEST_LIBS)
 
 # Boot the kernel under QEMU, load the modules, run the smoke test and the
 # tests/api and tests/attack binaries against /dev/secshm, unload.
-vm-check: $(KMOD_KO) kmod-sparse $(VM_TESTS)
+vm-check: $(KMOD_KO) kmod-sparse $(VM_TESTS) $(B)/bin/secshm
 	tests/vm/run.sh $(KVER) $(KMOD_B) $(VM_TESTS)
 
 .PHONY: kmod kmod-kdir kmod-sparse vm-check

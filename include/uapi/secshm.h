@@ -63,6 +63,12 @@
  *                 included (a server never answers -EMFILE or -ENFILE)
  *   -EFAULT       shared memory could not be accessed (truncated, unmapped)
  *   -ENOMEM       the server is out of memory
+ *   -EIO          a server bug caught: a handler read the same shared bytes
+ *                 twice in one request (P6; the module's check_fetch)
+ *
+ * mmap(2) of a device handle over a file refuses a writable view with the
+ * kernel's own errno once the file forbids it (P9): -EACCES (append-only,
+ * immutable), -ETXTBSY (swap file), -EPERM (write seal).
  */
 #define SECSHM_EXISTED		1	/* CREATE opened an existing section */
 
@@ -264,7 +270,10 @@ struct secshm_open_args {
 	struct secshm_token token;
 };
 
-/* CLOSE and UNLINK (UNLINK needs DELETE access; the handle stays open). */
+/*
+ * CLOSE (socket) and UNLINK (UNLINK needs DELETE access; the handle stays
+ * open). On the device a handle is closed with close(2).
+ */
 struct secshm_handle_args {
 	__u32 size;
 	__u32 handle;
@@ -465,10 +474,16 @@ struct secshm_handle_info {
 	__u64 offset, length;	/* views: the range */
 };
 
+/*
+ * The device's ioctls: _IOC_NR is the opcode. CLOSE and MAP have none and
+ * RING is not served (-ENOTTY): a device handle is closed with close(2)
+ * and mapped with mmap(2). (A CLOSE ioctl once checked the descriptor and
+ * then closed the number, which a dup2() in another thread could have
+ * made another file meanwhile.)
+ */
 #define SECSHM_IOC_MAGIC	0xCE
 #define SECSHM_IOC_CREATE	_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_CREATE, struct secshm_create_args)
 #define SECSHM_IOC_OPEN		_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_OPEN, struct secshm_open_args)
-#define SECSHM_IOC_CLOSE	_IOW(SECSHM_IOC_MAGIC, SECSHM_OP_CLOSE, struct secshm_handle_args)
 #define SECSHM_IOC_QUERY	_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_QUERY, struct secshm_query_args)
 #define SECSHM_IOC_DUPLICATE	_IOWR(SECSHM_IOC_MAGIC, SECSHM_OP_DUPLICATE, struct secshm_dup_args)
 #define SECSHM_IOC_UNLINK	_IOW(SECSHM_IOC_MAGIC, SECSHM_OP_UNLINK, struct secshm_handle_args)

@@ -71,6 +71,13 @@ struct secshm {
 	struct secshm__view *views;
 	size_t nviews;
 	size_t views_cap;
+	/*
+	 * Device: the handle descriptors this connection received (CREATE,
+	 * OPEN, DUPLICATE, token OPEN), the only values secshm_close closes.
+	 */
+	uint32_t *handles;
+	size_t nhandles;
+	size_t handles_cap;
 };
 
 extern const struct secshm__ops secshm__socket_ops SECSHM_HIDDEN;

@@ -97,6 +97,7 @@ void secshm_disconnect(struct secshm *s)
 		return;
 	close(s->fd);
 	free(s->views);
+	free(s->handles);
 	free(s);
 }
 

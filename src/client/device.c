@@ -3,12 +3,13 @@
  * Device backend: the kernel module at /dev/secshm. Each request is the
  * opcode's ioctl on the connection's descriptor. A handle is itself a
  * descriptor (never 0): MAP is mmap(2) on it once the module has said it is
- * a section handle of this client, and CLOSE is the CLOSE ioctl, which
- * refuses any other descriptor.
+ * a section handle of this client, and CLOSE is close(2) of a descriptor
+ * this connection received as a handle, and of nothing else.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -17,7 +18,6 @@
 static const unsigned long device_ioctl[] = {
 	[SECSHM_OP_CREATE]	= SECSHM_IOC_CREATE,
 	[SECSHM_OP_OPEN]	= SECSHM_IOC_OPEN,
-	[SECSHM_OP_CLOSE]	= SECSHM_IOC_CLOSE,
 	[SECSHM_OP_QUERY]	= SECSHM_IOC_QUERY,
 	[SECSHM_OP_DUPLICATE]	= SECSHM_IOC_DUPLICATE,
 	[SECSHM_OP_UNLINK]	= SECSHM_IOC_UNLINK,
@@ -42,10 +42,62 @@ static int device_ioctl_op(struct secshm *s, enum secshm_op op, void *args)
 	return ret < 0 ? -errno : ret;
 }
 
+/* Where the reply to op puts a new handle, or NULL if it gives none. */
+static uint32_t *new_handle(enum secshm_op op, void *args)
+{
+	struct secshm_dup_args *dup = args;
+
+	switch (op) {
+	case SECSHM_OP_CREATE:
+		return &((struct secshm_create_args *)args)->handle;
+	case SECSHM_OP_OPEN:
+		return &((struct secshm_open_args *)args)->handle;
+	case SECSHM_OP_DUPLICATE:
+		return dup->flags & SECSHM_DUP_EXPORT ? NULL : &dup->new_handle;
+	default:
+		return NULL;
+	}
+}
+
+static size_t find_handle(const struct secshm *s, uint32_t handle)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhandles && s->handles[i] != handle; i++)
+		;
+	return i;
+}
+
+/* Room for one more handle before the request, so recording it cannot fail after. */
+static int reserve_handle(struct secshm *s)
+{
+	uint32_t *handles;
+	size_t cap;
+
+	if (s->nhandles < s->handles_cap)
+		return 0;
+	cap = s->handles_cap ? 2 * s->handles_cap : 16;
+	handles = reallocarray(s->handles, cap, sizeof(*handles));
+	if (!handles)
+		return -ENOMEM;
+	s->handles = handles;
+	s->handles_cap = cap;
+	return 0;
+}
+
 static int device_transact(struct secshm *s, enum secshm_op op, void *args, size_t size,
 			   struct secshm__tail *tail)
 {
-	return device_ioctl_op(s, op, args);
+	uint32_t *handle = new_handle(op, args);
+	int ret;
+
+	if (handle && (ret = reserve_handle(s)))
+		return ret;
+	ret = device_ioctl_op(s, op, args);
+	/* A number the caller close(2)d itself may come back as a new handle. */
+	if (ret >= 0 && handle && find_handle(s, *handle) == s->nhandles)
+		s->handles[s->nhandles++] = *handle;
+	return ret;
 }
 
 /* mmap(2) would reach any descriptor's own driver: ask the module first. */
@@ -77,11 +129,26 @@ static int device_map(struct secshm *s, const struct secshm_map_args *args,
 	return 0;
 }
 
+/*
+ * close(2) a handle this connection received, and nothing else: any other
+ * value is -EBADF and stays open. The module confirms the number is still
+ * this client's handle, since the caller may have close(2)d it itself and
+ * the number may name another file by now.
+ */
 static int device_close(struct secshm *s, uint32_t handle)
 {
-	struct secshm_handle_args a = { .size = sizeof(a), .handle = handle };
+	size_t i = find_handle(s, handle);
+	int ret;
 
-	return device_ioctl_op(s, SECSHM_OP_CLOSE, &a);
+	if (i == s->nhandles)
+		return -EBADF;
+	ret = device_check_section(s, handle);
+	if (ret == -ENOMEM)
+		return ret;
+	s->handles[i] = s->handles[--s->nhandles];
+	if (ret < 0)
+		return -EBADF;
+	return close((int)handle) < 0 ? -errno : 0;
 }
 
 /* The module serves CALL by ioctl; it has no ring path. */

@@ -162,12 +162,18 @@ static bool is_refusal(const struct socket_reply *r)
 	       !r->hdr.cookie && r->hdr.status < 0 && !r->nfds;
 }
 
-/* The request could not be sent: a refusal may be waiting for us. */
+/*
+ * The connection broke: a refusal may be waiting for us. A server that
+ * closes with our request unread resets the connection, and the kernel
+ * reports that once before the messages queued ahead of it.
+ */
 static int refusal_status(int fd, int err)
 {
 	struct socket_reply r = { .nfds = 0 };
 	ssize_t n = recv(fd, &r.hdr, sizeof(r.hdr), MSG_DONTWAIT);
 
+	if (n < 0 && errno == ECONNRESET)
+		n = recv(fd, &r.hdr, sizeof(r.hdr), MSG_DONTWAIT);
 	r.len = n > 0 ? (size_t)n : 0;
 	return is_refusal(&r) ? r.hdr.status : err;
 }
@@ -242,7 +248,9 @@ static int socket_exchange(struct secshm *s, enum secshm_op op, void *args, size
 		return ret;
 	niov = reply_iov(iov, &r.hdr, args, size, tail);
 	ret = socket_recv(s->fd, iov, niov, &r);
-	if (!ret)
+	if (ret == -ECONNRESET)
+		ret = refusal_status(s->fd, ret);
+	else if (!ret)
 		ret = check_reply(&req, &r, args, size, tail, fd != NULL);
 	if (ret >= 0 && fd)
 		*fd = r.fds[--r.nfds];

@@ -120,8 +120,10 @@ bool cred_trusted(const struct secshm_server *srv, const struct secshm_cred *cre
 bool cred_global(const struct secshm_server *srv, const struct secshm_cred *cred);
 
 /* ---- access.c ---- */
-/* Install the SIGBUS guard; needed once a file-backed section exists. */
+/* Install the SIGBUS guard, once per process (secshm_server_new). */
 void access_init(void);
+/* A dispatch begins: check the guard is still installed before relying on it. */
+void access_recheck(void);
 
 /* ---- fetch.c: the double-fetch ledger (P6, check_fetch) ---- */
 struct fetch_ledger;
@@ -299,6 +301,7 @@ struct secshm_client {
 	uint32_t ntokens;		/* transfer tokens it exported */
 	struct ring *ring;		/* its request ring, if it set one up */
 	struct list_head outq;		/* replies the socket would not take yet */
+	size_t outq_bytes;
 	struct flush_job *flush;	/* a FLUSH its last request started */
 	uint32_t jobs;			/* workers' jobs that will come back to it */
 	bool busy;			/* not read until a job answers for it */
@@ -328,13 +331,13 @@ void flush_start(struct secshm_client *c, const void *reply, size_t len);
 
 /* ---- ops.c: built-in opcodes ---- */
 struct reply {
-	int in_fd;			/* descriptor the request carried; -1 once taken */
+	int in_fd;			/* descriptor the request carried, borrowed; -1: none */
 	void *args;			/* argument struct, echoed with out fields */
 	size_t args_len;
 	unsigned char *tail;		/* room after the args */
 	size_t tail_cap;
 	size_t tail_len;
-	int fd;				/* descriptor to send, borrowed; -1: none */
+	int fd;				/* made for the reply, closed once sent; -1: none */
 };
 
 typedef int (*builtin_fn)(struct secshm_client *c, void *args, struct reply *r);

@@ -162,7 +162,8 @@ static int op_map(struct secshm_client *c, void *args, struct reply *r)
 		goto out;
 	fd = file_reopen(sec->fd, write);
 	if (fd < 0) {
-		err = fd;
+		/* The file turned append-only or immutable: mmap(2)'s answer. */
+		err = fd == -EPERM ? -EACCES : fd;
 		fds_uncharge(c->srv, c->acct, 1);
 		goto out;
 	}

@@ -79,23 +79,21 @@ uint32_t section_access_mask(const struct section *sec)
 }
 
 /*
- * A regular file on an allowed filesystem (asked first: nothing here may
- * call into a filesystem that could block), open for reading, covered
+ * An open file on an allowed filesystem (asked before anything that could
+ * call into a filesystem that blocks), open for reading, regular, covered
  * whole by the section: a view hands out a descriptor of the file itself,
  * so a section shorter than its file would give away the bytes after it.
  */
 static int file_check(struct secshm_server *srv, int file, uint64_t length)
 {
+	int fl = fcntl(file, F_GETFL), err;
 	struct stat st;
-	int err = file_allowed(srv, file), fl;
 
+	if (fl < 0 || (fl & O_PATH))
+		return -EBADF;	/* not an open file: reopening it would widen it */
+	err = file_allowed(srv, file);
 	if (err)
 		return err;
-	fl = fcntl(file, F_GETFL);
-	if (fl < 0)
-		return -EBADF;
-	if (fl & O_PATH)
-		return -EINVAL;	/* not an open file: reopening it would widen it */
 	if ((fl & O_ACCMODE) == O_WRONLY)
 		return -EACCES;	/* no mapping of it could be read */
 	if (fstat(file, &st))

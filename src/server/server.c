@@ -226,6 +226,7 @@ int secshm_server_fd(const struct secshm_server *srv)
 
 int secshm_server_dispatch(struct secshm_server *srv, int timeout_ms)
 {
+	access_recheck();
 	return loop_dispatch(srv, timeout_ms);
 }
 
@@ -234,7 +235,7 @@ int secshm_server_run(struct secshm_server *srv)
 	int err = 0;
 
 	while (!srv->stop && err >= 0)
-		err = loop_dispatch(srv, -1);
+		err = secshm_server_dispatch(srv, -1);
 	srv->stop = 0;
 	return err < 0 ? err : 0;
 }

@@ -2,8 +2,10 @@
 /*
  * The socket transport: AF_UNIX SOCK_SEQPACKET, one message per request and
  * per reply, non-blocking. A client whose socket will not take a reply gets
- * it queued and is not read again until the queue drains, so a slow client
- * costs only itself. Descriptors a client attaches are handed to its uid's
+ * it queued, and one that leaves OUTQ_MAX bytes of replies unread is
+ * dropped, so a slow client costs only itself. It is read on meanwhile: a
+ * message in its queue may hold its own socket (SCM_RIGHTS), which would
+ * never hang up until the server took it. Descriptors a client attaches are handed to its uid's
  * worker to close (offload.c): the last close of some descriptors blocks,
  * and the loop must not (R4, docs/daemon-rules.md). A descriptor a reply
  * carries is the server's own, made for that reply, and closed once sent.
@@ -20,6 +22,7 @@
 #include "internal.h"
 
 #define MSGS_PER_WAKEUP	32	/* fairness between busy clients */
+#define OUTQ_MAX	(256 * 1024)	/* bytes of replies a client may leave unread */
 #define FDS_MAX		8
 
 static int listener_bind(int fd, const struct sockaddr_un *addr)
@@ -96,12 +99,11 @@ void transport_close(struct secshm_server *srv)
 /* What the loop should tell us about c: replies to push, or requests to read. */
 void transport_interest(struct secshm_client *c)
 {
-	struct epoll_event ev = { .data.ptr = &c->watch };
+	struct epoll_event ev = {
+		.events = (c->busy ? 0 : EPOLLIN) | (list_empty(&c->outq) ? 0 : EPOLLOUT),
+		.data.ptr = &c->watch,
+	};
 
-	if (!list_empty(&c->outq))
-		ev.events = EPOLLOUT;
-	else if (!c->busy)
-		ev.events = EPOLLIN;
 	epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
@@ -141,13 +143,16 @@ static void reply_fd_done(struct secshm_client *c, int fd)
 
 static void enqueue(struct secshm_client *c, void *data, size_t len, int fd)
 {
-	struct outmsg *m = malloc(sizeof(*m) + len);
+	struct outmsg *m = NULL;
 
+	if (c->outq_bytes + len <= OUTQ_MAX)
+		m = malloc(sizeof(*m) + len);
 	if (!m) {
 		reply_fd_done(c, fd);
 		c->dead = true;
 		return;
 	}
+	c->outq_bytes += len;
 	m->len = len;
 	m->fd = fd;
 	memcpy(m->data, data, len);
@@ -190,6 +195,7 @@ static void push(struct secshm_client *c)
 			return;
 		}
 		list_del_init(&m->link);
+		c->outq_bytes -= m->len;
 		reply_fd_done(c, m->fd);
 		free(m);
 	}
@@ -234,7 +240,7 @@ static void serve(struct secshm_client *c)
 {
 	struct secshm_server *srv = c->srv;
 
-	for (int i = 0; i < MSGS_PER_WAKEUP && !c->dead && !c->busy && list_empty(&c->outq); i++) {
+	for (int i = 0; i < MSGS_PER_WAKEUP && !c->dead && !c->busy; i++) {
 		union {
 			char buf[CMSG_SPACE(FDS_MAX * sizeof(int))];
 			struct cmsghdr align;
@@ -280,9 +286,9 @@ void transport_event(struct secshm_client *c, uint32_t events)
 {
 	if (events & EPOLLOUT)
 		push(c);
-	if (events & (EPOLLHUP | EPOLLERR) && (c->busy || !list_empty(&c->outq)))
+	if (events & (EPOLLHUP | EPOLLERR))
 		c->dead = true;	/* nobody to answer: what it still sent is moot */
-	else if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+	else if (events & EPOLLIN)
 		serve(c);
 	if (c->dead)
 		client_disconnect(c);

@@ -455,7 +455,7 @@ static void test_checksum_call(void **state)
  */
 static void test_call_dispatch(void **state)
 {
-	static const uint32_t unknown[] = { 0x1fff, 0x1004, 0x1000, 0xffff, 0x0005, 0x0fff };
+	static const uint32_t unknown[] = { 0x1fff, 0x1006, 0x1000, 0xffff, 0x0005, 0x0fff };
 	struct secshm *s = harness_connect();
 	struct secshm_stats st;
 	uint64_t sum;

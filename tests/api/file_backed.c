@@ -52,8 +52,8 @@ static void test_writes_reach_file(void **state)
 
 /*
  * SPEC: S1, P9 — bad backing files are refused: too short, longer than the
- * section (a view would hand out the rest), read-only where write access
- * is asked, not a regular file.
+ * section (a view would hand out the rest), not a regular file; a
+ * read-only descriptor backs only a read-only section.
  */
 static void test_bad_files(void **state)
 {
@@ -68,6 +68,14 @@ static void test_bad_files(void **state)
 					 &h), -ERANGE);
 	assert_status(secshm_create_file(s, NULL, FILE_SIZE, ro, SECSHM_GENERIC_WRITE, 0, NULL, &h),
 		      -EACCES);
+	assert_ok(secshm_create_file(s, NULL, FILE_SIZE, ro, SECSHM_GENERIC_READ, 0, NULL, &h));
+	{
+		struct secshm_section_info info;
+
+		assert_ok(secshm_query(s, h, &info, NULL));
+		assert_true(info.flags & SECSHM_SECTION_READONLY);
+		assert_ok(secshm_close(s, h));
+	}
 	assert_status(secshm_create_file(s, NULL, 4096, dir, SECSHM_GENERIC_READ, 0, NULL, &h),
 		      -EINVAL);
 	assert_status(secshm_create_file(s, NULL, FILE_SIZE, fd, SECSHM_GENERIC_READ,

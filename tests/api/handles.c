@@ -27,8 +27,16 @@ static void assert_badf_everywhere(struct secshm *s, uint32_t v)
 	assert_status(secshm_map(s, v, 0, harness_page(), SECSHM_PROT_READ, &addr), -EBADF);
 	assert_status(secshm_duplicate(s, v, SECSHM_ACCESS_QUERY, &x), -EBADF);
 	assert_status(secshm_unlink(s, v), -EBADF);
-	if (is_socket() || !harness_is_open_fd(v))
-		assert_status(secshm_close(s, v), -EBADF);
+	assert_status(secshm_close(s, v), -EBADF);
+}
+
+/* secshm_close refuses a value that is not its handle and closes nothing. */
+static void assert_close_refused(struct secshm *s, uint32_t v)
+{
+	bool open = harness_is_open_fd(v);
+
+	assert_status(secshm_close(s, v), -EBADF);
+	assert_int_equal(harness_is_open_fd(v), open);
 }
 
 /* h is still a live handle with its access. */
@@ -72,6 +80,10 @@ static void test_forged_values(void **state)
 		assert_true(zero >= 0 && file >= 0);
 		assert_badf_everywhere(s, (uint32_t)zero);
 		assert_badf_everywhere(s, (uint32_t)file);
+		if ((uint32_t)zero != h && (uint32_t)file != h) {
+			assert_close_refused(s, (uint32_t)zero);
+			assert_close_refused(s, (uint32_t)file);
+		}
 		close(zero);
 		close(file);
 	}
@@ -182,12 +194,12 @@ static void test_other_clients_handle(void **state)
 
 	assert_ok(secshm_create(a, NULL, harness_page(), SECSHM_GENERIC_ALL, 0, NULL, &h));
 	id = id_of(a, h);
-	if (is_socket()) {
-		/* On the device a handle is a descriptor of this process, valid on any connection. */
-		b = harness_connect();
+	b = harness_connect();
+	if (is_socket())
 		assert_badf_everywhere(b, h);
-		secshm_disconnect(b);
-	}
+	else	/* a descriptor of this process: the module refuses it, the library closes nothing */
+		assert_close_refused(b, h);
+	secshm_disconnect(b);
 	arg.h = h;
 	if (is_socket())
 		assert_int_equal(harness_as_nobody(child_other_client, &arg), 0);

@@ -50,7 +50,7 @@ static bool mapped_from_memfd(const void *addr)
 }
 
 /*
- * SPEC: S1 — bytes written through one process's view are seen through
+ * SPEC: S3, S1 — bytes written through one process's view are seen through
  * another process's view (another uid too), both ways; the section is
  * anonymous memory (a memfd on the socket backend) sized to whole pages.
  */

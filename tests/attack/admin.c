@@ -31,7 +31,7 @@ static int child_admin_calls(void *arg)
 }
 
 /*
- * SPEC: Q4, H3 — SECSHM_CALL_STATS, SECSHM_CALL_CLIENTS and
+ * SPEC: Q4 — SECSHM_CALL_STATS, SECSHM_CALL_CLIENTS and
  * SECSHM_CALL_HANDLES (any client id) are -EACCES for nobody, with no
  * output.
  */

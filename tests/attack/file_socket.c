@@ -357,7 +357,7 @@ static int child_bad_files(void *arg)
 	CHILD_STATUS(secshm_create_file(s, NULL, 4 * page, wo, SECSHM_GENERIC_READ, 0, NULL, &h),
 		     -EACCES);
 	CHILD_STATUS(secshm_create_file(s, NULL, 4 * page, opath, SECSHM_GENERIC_READ, 0, NULL,
-					&h), -EINVAL);
+					&h), -EBADF);
 	/* Device, pipe and socket filesystems may not back a section. */
 	CHILD_STATUS(secshm_create_file(s, NULL, page, null, SECSHM_GENERIC_READ, 0, NULL, &h),
 		     -EOPNOTSUPP);
@@ -409,7 +409,7 @@ static int child_bad_files(void *arg)
  * SPEC: P9, S1, R4 — backing files a client may not use as it asks: a
  * read-only descriptor gives a read-only section (write access -EACCES,
  * a writable view or duplicate -EACCES, the file's bytes readable); a
- * write-only descriptor -EACCES, an O_PATH one -EINVAL; /dev/null, a pipe,
+ * write-only descriptor -EACCES, an O_PATH one -EBADF; /dev/null, a pipe,
  * a socket are on filesystems that may not back a section (-EOPNOTSUPP);
  * a size a byte past the file's (-ERANGE), zero (-EINVAL), pinned
  * (-EINVAL); the file flag with no descriptor or two is -EBADMSG and the

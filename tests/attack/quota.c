@@ -196,7 +196,7 @@ static void test_exhaust_sections(void **state)
 }
 
 /*
- * SPEC: Q1, S1 — the byte quota: one section over it (by a page, a byte,
+ * SPEC: Q1 — the byte quota: one section over it (by a page, a byte,
  * or 2^62 bytes) is -EDQUOT; sections adding up to exactly the quota work
  * and the next byte is -EDQUOT.
  */
@@ -267,9 +267,9 @@ static int child_permanent(void *arg)
 }
 
 /*
- * SPEC: Q1, Q5, S4 — permanent sections outlive their creator's
- * connection, so a nobody client reconnecting to escape its per-client
- * quota still meets the per-owner cap: -EDQUOT, with other clients
+ * SPEC: Q1, Q5, S4 — permanent sections outlive their creator's connection,
+ * so a nobody client reconnecting to escape its per-client quota still
+ * meets the per-owner cap (owner_sections): -EDQUOT, with other clients
  * served; the owner can unlink them all (teardown baseline).
  */
 static void test_exhaust_owner_permanent(void **state)

@@ -95,7 +95,7 @@ static int hostile_sq_tail(void *p)
 	return 0;
 }
 
-/* SPEC: R4, Q2 — a request tail far beyond the ring is clamped to the ring. */
+/* SPEC: R4, Q5 — a request tail far beyond the ring is clamped to the ring. */
 static void test_hostile_sq_tail(void **state)
 {
 	assert_int_equal(harness_as_nobody(hostile_sq_tail, NULL), 0);

@@ -56,6 +56,11 @@ bool harness_external(void)
 	return g_external;
 }
 
+pid_t harness_server_pid(void)
+{
+	return g_external ? -1 : g_server;
+}
+
 size_t harness_page(void)
 {
 	return (size_t)sysconf(_SC_PAGESIZE);

@@ -72,6 +72,9 @@ int harness_server_check_alive(void);
 /* Whether the server was given from outside ($SECSHM_ADDRESS). */
 bool harness_external(void);
 
+/* The process id of the server the harness started, or -1 (an external one). */
+pid_t harness_server_pid(void);
+
 /* The backend of the server under test. */
 enum secshm_backend harness_backend(void);
 
@@ -161,9 +164,9 @@ bool harness_check_fill(const void *p, size_t len, uint32_t seed);
 bool harness_forgeable(uint32_t v);
 
 /*
- * Whether v is an open descriptor of this process. On the device a handle
- * is a descriptor and secshm_close is close(2): it cannot refuse closing
- * another open descriptor, so tests only ask it to close values that are not.
+ * Whether v is an open descriptor of this process (on the device, a handle
+ * or any other file: secshm_close must leave those that are not its
+ * connection's handles open).
  */
 bool harness_is_open_fd(uint32_t v);
 

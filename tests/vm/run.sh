@@ -2,7 +2,9 @@
 # Usage: tests/vm/run.sh KVER KMOD_DIR TEST_BIN...
 #
 # Boot /boot/vmlinuz-KVER under QEMU (TCG) with an initramfs holding
-# busybox, the modules from KMOD_DIR, the test binaries and their shared
+# busybox, the modules from KMOD_DIR, the test binaries, the secshm command
+# (from bin/ two levels above the first test binary, as /bin/secshm, where
+# /tests/api/../../bin puts it for the tests) and their shared
 # libraries; tests/vm/init loads the modules, runs each binary with
 # SECSHM_ADDRESS=/dev/secshm and unloads. Fails on a failing test, a
 # BUG/WARNING/Oops/leak/slub report in the kernel log, a module that does
@@ -18,8 +20,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 timeout_s=${SECSHM_VM_TIMEOUT:-900}
 kernel=${SECSHM_VM_KERNEL:-/boot/vmlinuz-$kver}
+cmd=$(dirname "$1")/../../bin/secshm
 
-for f in "$kernel" "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" /bin/busybox; do
+for f in "$kernel" "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" /bin/busybox "$cmd"; do
 	[ -r "$f" ] || { echo "vm: missing $f" >&2; exit 1; }
 done
 command -v qemu-system-x86_64 >/dev/null || { echo "vm: qemu-system-x86_64 not installed" >&2; exit 1; }
@@ -30,25 +33,56 @@ root=$work/root
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/etc" \
 	 "$root/modules" "$root/tests"
 cp /bin/busybox "$root/bin/busybox"
+cp "$cmd" "$root/bin/secshm"
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
 cp "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" "$root/modules/"
+
+# A small ext4 disk on a loop device, for what tmpfs cannot show: file
+# sections on a disk filesystem, and swap files (P9).
+# (A kernel without /lib/modules, the debug kernel, has them built in.)
+mkdir -p "$root/modules/disk" "$root/mnt/disk"
+[ -d "/lib/modules/$kver" ] &&
+for m in lib/crc16 crypto/crc32c_generic fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/block/loop; do
+	ko=/lib/modules/$kver/kernel/$m.ko
+	[ -r "$ko" ] || { echo "vm: missing $ko" >&2; exit 1; }
+	cp "$ko" "$root/modules/disk/"
+	echo "$(basename "$ko")" >>"$root/modules/disk/order"
+done
+command -v mkfs.ext4 >/dev/null || { echo "vm: mkfs.ext4 not installed (e2fsprogs)" >&2; exit 1; }
+truncate -s 16M "$root/disk.img"
+mkfs.ext4 -q -F "$root/disk.img"
 printf 'root:x:0:0:root:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
 	>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 
-# Quotas as tests/common/harness.h starts secshmd with; gid 0 is trusted.
-cat >"$root/etc/secshm-vm.conf" <<'EOF'
-SECSHM_PARAMS="max_handles=64 max_views=64 max_sections=32 max_bytes=67108864 trusted_gid=0"
+# The per-uid limits (Q5) are tests/common/harness.h's own.
+harness_h=$here/../common/harness.h
+limit() {
+	v=$(sed -n "s/^#define $1[[:space:]]\{1,\}//p" "$harness_h" | sed 's/ULL//g')
+	[ -n "$v" ] || { echo "vm: $1 not in $harness_h" >&2; exit 1; }
+	echo $(($v))
+}
+uid_clients=$(limit HARNESS_MAX_UID_CLIENTS) uid_sections=$(limit HARNESS_MAX_UID_SECTIONS)
+uid_bytes=$(limit HARNESS_MAX_UID_BYTES) uid_tokens=$(limit HARNESS_MAX_UID_TOKENS)
+owner_sections=$(limit HARNESS_MAX_OWNER_SECTIONS)
+
+# Quotas as tests/common/harness.h starts secshmd with; gid 0 is trusted;
+# a double fetch in a CALL is an error (P6).
+cat >"$root/etc/secshm-vm.conf" <<EOF
+SECSHM_PARAMS="max_handles=64 max_views=64 max_sections=32 max_bytes=67108864 trusted_gid=0 \
+uid_clients=$uid_clients uid_sections=$uid_sections uid_bytes=$uid_bytes uid_tokens=$uid_tokens \
+owner_sections=$owner_sections check_fetch=1"
 export SECSHM_TEST_MAX_HANDLES=64 SECSHM_TEST_MAX_VIEWS=64
 export SECSHM_TEST_MAX_SECTIONS=32 SECSHM_TEST_MAX_BYTES=67108864
-export SECSHM_TEST_MAX_UID_CLIENTS=100 SECSHM_TEST_MAX_UID_SECTIONS=48
-export SECSHM_TEST_MAX_UID_BYTES=100663296 SECSHM_TEST_MAX_UID_TOKENS=100
-export SECSHM_TEST_MAX_OWNER_SECTIONS=24
+export SECSHM_TEST_MAX_UID_CLIENTS=$uid_clients SECSHM_TEST_MAX_UID_SECTIONS=$uid_sections
+export SECSHM_TEST_MAX_UID_BYTES=$uid_bytes SECSHM_TEST_MAX_UID_TOKENS=$uid_tokens
+export SECSHM_TEST_MAX_OWNER_SECTIONS=$owner_sections
 SECSHM_TEST_TIMEOUT=300
 EOF
 [ -n "${SECSHM_VM_TEST_TIMEOUT:-}" ] && echo "SECSHM_TEST_TIMEOUT=$SECSHM_VM_TEST_TIMEOUT" >>"$root/etc/secshm-vm.conf"
 
+vm_add_libs "$root" "$cmd"
 : >"$root/tests/list"
 for t in "$@"; do
 	rel=$(basename "$(dirname "$t")")/$(basename "$t")
@@ -78,6 +112,7 @@ fail=""
 [ $qrc -eq 124 ] && fail="$fail timeout"
 grep -q 'SECSHM-VM: DONE' "$log" || fail="$fail no-clean-poweroff"
 grep -q 'SECSHM-VM: LOAD ok' "$log" || fail="$fail load"
+grep -q 'SECSHM-VM: DISK ok' "$log" || fail="$fail disk"
 grep -q 'SECSHM-VM: UNLOAD ok' "$log" || fail="$fail unload"
 bad_tests=$(tr -d '\r' <"$log" | awk '/^SECSHM-VM: RC / && $4 != 0 { print $3 }')
 [ -n "$bad_tests" ] && fail="$fail tests($(echo $bad_tests))"

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Device-level tests of secshm.ko, run in the VM against /dev/secshm with
- * raw ioctls: what only the module has (handles are descriptors, views are
- * VMAs, plain user-pointer references, the example driver on the kernel
- * API) and the tricks a read-only handle must survive.
+ * raw ioctls (and libsecshm where its device backend is the subject): what
+ * only the module has (handles are descriptors, views are VMAs, plain
+ * user-pointer references, the example driver on the kernel API, module
+ * parameters, swap files) and the tricks a read-only handle must survive.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,16 +20,20 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <linux/falloc.h>
+#include "secshm.h"
 #include "uapi/secshm.h"
 #include "example.h"
 
 #define RW		(PROT_READ | PROT_WRITE)
 #define NOBODY		65534
+/* The CLOSE ioctl the module no longer has: -ENOTTY. */
+#define CLOSE_IOCTL	_IOW(SECSHM_IOC_MAGIC, SECSHM_OP_CLOSE, struct secshm_handle_args)
 
 static long page;
 
@@ -427,17 +433,21 @@ static void test_handle_validation(void **state)
 		assert_int_equal(dup_handle(d, ro, SECSHM_GENERIC_WRITE, &up), -EACCES);
 		close(ro);
 	}
-	/* CLOSE refuses what is not this client's handle. */
+	/* There is no CLOSE ioctl; close(2) releases a handle. */
 	{
-		struct secshm_handle_args a = { .size = sizeof(a), .handle = (uint32_t)p[0] };
+		struct secshm_handle_args a = { .size = sizeof(a), .handle = q_only };
+		struct secshm_stats st, after;
 
-		assert_int_equal(xioctl(d, SECSHM_IOC_CLOSE, &a), -EMEDIUMTYPE);
-		a.handle = (uint32_t)other;
-		assert_int_equal(xioctl(d, SECSHM_IOC_CLOSE, &a), -EMEDIUMTYPE);
-		a.handle = q_only;
-		assert_int_equal(xioctl(other, SECSHM_IOC_CLOSE, &a), -EBADF);
-		assert_int_equal(xioctl(d, SECSHM_IOC_CLOSE, &a), 0);
-		assert_int_equal(xioctl(d, SECSHM_IOC_CLOSE, &a), -EBADF);
+		assert_int_equal(xioctl(d, CLOSE_IOCTL, &a), -ENOTTY);
+		a.handle = (uint32_t)p[0];
+		assert_int_equal(xioctl(d, CLOSE_IOCTL, &a), -ENOTTY);
+		assert_true(fcntl(p[0], F_GETFD) >= 0);
+		assert_int_equal(query(d, q_only, &q), 0);
+		assert_int_equal(stats(d, &st), 0);
+		assert_int_equal(close((int)q_only), 0);
+		assert_int_equal(query(d, q_only, &q), -EBADF);
+		assert_int_equal(stats(d, &after), 0);
+		assert_int_equal(after.handles, st.handles - 1);
 	}
 	close(p[0]);
 	close(p[1]);
@@ -445,6 +455,52 @@ static void test_handle_validation(void **state)
 	assert_int_equal(query(d, h, &q), -EBADF);
 	close(other);
 	close(d);
+}
+
+/*
+ * SPEC: H5 — libsecshm's secshm_close on the device closes only a live
+ * handle of its own connection: a descriptor of another file, another
+ * connection's handle, a closed handle and a handle the caller close(2)d
+ * itself whose number another thread dup2()ed a pipe onto are -EBADF, and
+ * each of those descriptors stays open.
+ */
+static void test_library_close(void **state)
+{
+	struct secshm_section_info info;
+	struct secshm *s, *t;
+	uint32_t h, h2, theirs;
+	int p[2];
+
+	assert_int_equal(secshm_connect(SECSHM_DEVICE_PATH, &s), 0);
+	assert_int_equal(secshm_connect(SECSHM_DEVICE_PATH, &t), 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(secshm_create(s, NULL, page, SECSHM_GENERIC_ALL, 0, NULL, &h), 0);
+	assert_int_equal(secshm_create(t, NULL, page, SECSHM_GENERIC_ALL, 0, NULL, &theirs), 0);
+
+	assert_int_equal(secshm_close(s, (uint32_t)p[0]), -EBADF);
+	assert_true(fcntl(p[0], F_GETFD) >= 0);
+	assert_int_equal(secshm_close(s, theirs), -EBADF);
+	assert_int_equal(secshm_query(t, theirs, &info, NULL), 0);
+	assert_int_equal(secshm_close(s, 0), -EBADF);
+	assert_int_equal(secshm_close(s, 0x7ffffff0), -EBADF);
+
+	assert_int_equal(secshm_close(s, h), 0);
+	assert_true(fcntl((int)h, F_GETFD) < 0);
+	assert_int_equal(secshm_close(s, h), -EBADF);
+
+	assert_int_equal(secshm_duplicate(s, theirs, SECSHM_GENERIC_READ, &h2), -EBADF);
+	assert_int_equal(secshm_create(s, NULL, page, SECSHM_GENERIC_ALL, 0, NULL, &h2), 0);
+	assert_int_equal(dup2(p[1], (int)h2), (int)h2);
+	assert_int_equal(secshm_close(s, h2), -EBADF);
+	assert_true(fcntl((int)h2, F_GETFD) >= 0);
+	assert_int_equal(write((int)h2, "x", 1), 1);
+
+	close((int)h2);
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(secshm_close(t, theirs), 0);
+	secshm_disconnect(t);
+	secshm_disconnect(s);
 }
 
 /* SPEC: R4 — malformed ioctls change nothing and say why. */
@@ -646,7 +702,7 @@ static void test_trusted_only(void **state)
 	char name[64];
 	uint32_t h;
 
-	snprintf(name, sizeof(name), "vm/%d/trusted", getpid());
+	snprintf(name, sizeof(name), "global/vm/%d/trusted", getpid());
 	assert_int_equal(create(d, name, page, SECSHM_SECTION_TRUSTED_ONLY,
 				SECSHM_GENERIC_ALL, 0666, &h), 0);
 	assert_int_equal(as_nobody(child_open_trusted, name), 0);
@@ -840,10 +896,10 @@ static void test_tokens(void **state)
 }
 
 /*
- * SPEC: S1 — a file-backed section: the caller's own read-write file,
+ * SPEC: S1, P9 — a file-backed section: the caller's own read-write file,
  * written through a view and flushed, holds the bytes after everything is
- * closed; a read-only file, or one shorter or longer than the section, is
- * refused.
+ * closed; a file shorter or longer than the section is refused, and a
+ * read-only descriptor gives no write access.
  */
 static void test_file_backed(void **state)
 {
@@ -867,7 +923,7 @@ static void test_file_backed(void **state)
 	assert_int_equal(ftruncate(fd, 2 * page), 0);
 	ro = open(path, O_RDONLY);
 	a.fd = ro;
-	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), -EINVAL);
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), -EACCES);
 	close(ro);
 	a.fd = fd;
 	a.flags |= SECSHM_SECTION_PINNED;
@@ -907,6 +963,153 @@ static void test_file_backed(void **state)
 	fd = open(path, O_RDONLY);
 	assert_int_equal(pread(fd, buf, 15, page), 15);
 	assert_string_equal(buf, "through-a-view");
+	close(fd);
+	unlink(path);
+	close(d);
+}
+
+static void write_string(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, value, strlen(value)), (ssize_t)strlen(value));
+	close(fd);
+}
+
+static void read_string(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	n = read(fd, buf, len - 1);
+	assert_true(n > 0);
+	buf[n] = 0;
+	close(fd);
+}
+
+static long meminfo(const char *key)
+{
+	char buf[4096], *p;
+
+	read_string("/proc/meminfo", buf, sizeof(buf));
+	p = strstr(buf, key);
+	assert_non_null(p);
+	return strtol(p + strlen(key), NULL, 10);
+}
+
+#define FILE_FS		"/sys/module/secshm/parameters/file_fs"
+#define NR_HUGEPAGES	"/proc/sys/vm/nr_hugepages"
+
+/*
+ * SPEC: S4, P9 — a backing the module cannot wrap (hugetlbfs, whose
+ * vm_ops keep a reservation in vm_private_data; here only because the
+ * administrator allowed it with file_fs) is refused at mmap after its own
+ * mmap ran, and what that mmap took is given back through its close: a
+ * private view leaks no huge page reservation, however often it is tried.
+ */
+static void test_unwrappable_backing(void **state)
+{
+	const size_t huge = 2UL << 20;
+	char fs[256], pages[32];
+	int d = dev_open(), fd, i;
+	struct secshm_create_args a = {
+		.size = sizeof(a), .flags = SECSHM_CREATE_FILE, .length = huge,
+		.access = SECSHM_GENERIC_ALL,
+	};
+	long rsvd;
+
+	read_string(FILE_FS, fs, sizeof(fs));
+	read_string(NR_HUGEPAGES, pages, sizeof(pages));
+	write_string(NR_HUGEPAGES, "2");
+	assert_int_equal(meminfo("HugePages_Total:"), 2);
+	fd = memfd_create("secshm-huge", MFD_CLOEXEC | MFD_HUGETLB);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)huge), 0);
+	a.fd = fd;
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), -EOPNOTSUPP);
+	write_string(FILE_FS, "hugetlbfs");
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), 0);
+	write_string(FILE_FS, fs);
+
+	rsvd = meminfo("HugePages_Rsvd:");
+	for (i = 0; i < 4; i++) {
+		assert_true(map(a.handle, huge, PROT_READ, MAP_PRIVATE, 0) == MAP_FAILED);
+		assert_int_equal(errno, ENODEV);
+		assert_int_equal(meminfo("HugePages_Rsvd:"), rsvd);
+	}
+	close(a.handle);
+	close(fd);
+	write_string(NR_HUGEPAGES, pages);
+	close(d);
+}
+
+/* A swap file of n pages: zeros (no holes) and a version 1 header. */
+static int make_swap(const char *path, uint32_t n)
+{
+	unsigned char *buf = calloc(1, page);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	uint32_t v[2] = { 1, n - 1 };	/* version, last_page */
+
+	assert_true(fd >= 0 && buf);
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(write(fd, buf, page), page);
+	memcpy(buf + 1024, v, sizeof(v));
+	memcpy(buf + page - 10, "SWAPSPACE2", 10);
+	assert_int_equal(pwrite(fd, buf, page, 0), page);
+	assert_int_equal(fsync(fd), 0);
+	free(buf);
+	return fd;
+}
+
+/*
+ * SPEC: P9 — an active swap file backs only a read-only section, and a
+ * writable section made over it before swapon gets no new writable view
+ * (-ETXTBSY, as mmap(2) says), only read-only ones that stay read-only.
+ */
+static void test_swap_file(void **state)
+{
+	const char *dir = getenv("SECSHM_TEST_DISK");
+	const uint32_t n = 64;
+	int d = dev_open(), fd;
+	char path[256];
+	struct secshm_create_args a = {
+		.size = sizeof(a), .flags = SECSHM_CREATE_FILE, .length = n * page,
+		.access = SECSHM_GENERIC_ALL,
+	};
+	struct secshm_query_args q;
+	uint32_t before;
+	void *v;
+
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/swap", dir);
+	fd = make_swap(path, n);
+	a.fd = fd;
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), 0);
+	before = a.handle;
+	assert_int_equal(swapon(path, 0), 0);
+
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), -EACCES);
+	a.access = SECSHM_GENERIC_READ;
+	assert_int_equal(xioctl(d, SECSHM_IOC_CREATE, &a), 0);
+	assert_int_equal(query(d, a.handle, &q), 0);
+	assert_true(q.info.flags & SECSHM_SECTION_READONLY);
+	close(a.handle);
+
+	assert_true(map(before, n * page, RW, MAP_SHARED, 0) == MAP_FAILED);
+	assert_int_equal(errno, ETXTBSY);
+	v = map(before, n * page, PROT_READ, MAP_SHARED, 0);
+	assert_true(v != MAP_FAILED);
+	assert_int_equal(mprotect(v, n * page, RW), -1);
+	assert_int_equal(errno, EACCES);
+	munmap(v, n * page);
+
+	assert_int_equal(swapoff(path), 0);
+	v = map(before, n * page, RW, MAP_SHARED, 0);
+	assert_true(v != MAP_FAILED);
+	munmap(v, n * page);
+	close(before);
 	close(fd);
 	unlink(path);
 	close(d);
@@ -1007,6 +1210,70 @@ static void test_nested(void **state)
 	close(d);
 }
 
+#define CHECK_FETCH	"/sys/module/secshm/parameters/check_fetch"
+
+/* Whether a kernel log record read from kmsg (non-blocking) contains what. */
+static bool kmsg_says(int kmsg, const char *what)
+{
+	char rec[1024];
+	bool found = false;
+	ssize_t n;
+
+	for (;;) {
+		n = read(kmsg, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)	/* records lost to the ring: go on */
+			continue;
+		if (n <= 0)
+			return found;
+		rec[n] = 0;
+		found |= strstr(rec, what) != NULL;
+	}
+}
+
+/*
+ * SPEC: P6 — check_fetch (on in this VM): a CALL whose handler captures
+ * shared bytes it captured before fails with -EIO, and the kernel log
+ * names the opcode. Two list nodes that share bytes make the example
+ * driver's walker read those twice; without check_fetch the same list
+ * sums fine.
+ */
+static void test_double_fetch(void **state)
+{
+	int d = dev_open(), kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	uint32_t a = create_ok(d, page, SECSHM_GENERIC_ALL);
+	unsigned char *v = map(a, page, RW, MAP_SHARED, 0);
+	struct example_node n0 = { .next_handle = a, .next_offset = 16 };
+	uint64_t value = 5;
+	struct example_list_reply r;
+	char on[8];
+
+	assert_true(v != MAP_FAILED && kmsg >= 0);
+	read_string(CHECK_FETCH, on, sizeof(on));
+	assert_int_equal(on[0], 'Y');
+	/* The node at 16 begins inside the one at 0: its next_handle is n0.value, 0. */
+	memcpy(v, &n0, sizeof(n0));
+	memcpy(v + 32, &value, sizeof(value));
+	assert_int_equal(lseek(kmsg, 0, SEEK_END), 0);
+	assert_int_equal(list_sum(d, a, 0, &r), -EIO);
+	assert_true(kmsg_says(kmsg, "double fetch: opcode 0x1003"));
+
+	write_string(CHECK_FETCH, "N");
+	assert_int_equal(list_sum(d, a, 0, &r), 0);
+	write_string(CHECK_FETCH, "Y");
+	assert_int_equal(r.count, 2);
+	assert_int_equal(r.sum, 5);
+	/* Nodes side by side share nothing. */
+	n0.next_offset = sizeof(n0);
+	memcpy(v, &n0, sizeof(n0));
+	memset(v + sizeof(n0), 0, sizeof(n0));
+	assert_int_equal(list_sum(d, a, 0, &r), 0);
+	assert_int_equal(r.count, 2);
+	munmap(v, page);
+	close(a);
+	close(kmsg);
+	close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1016,6 +1283,7 @@ int main(void)
 		T(test_readonly_handle),
 		T(test_view_tricks),
 		T(test_handle_validation),
+		T(test_library_close),
 		T(test_bad_ioctls),
 		T(test_references),
 		T(test_server_private),
@@ -1027,8 +1295,11 @@ int main(void)
 		T(test_permanent),
 		T(test_tokens),
 		T(test_file_backed),
+		T(test_unwrappable_backing),
+		T(test_swap_file),
 		T(test_observe),
 		T(test_nested),
+		T(test_double_fetch),
 	};
 
 	page = sysconf(_SC_PAGESIZE);
