@@ -504,7 +504,7 @@ static void assert_baseline(const char *what, unsigned long nth)
 		secshm_server_stats(t.srv, &st);
 	} while (!stats_equal(&st, &t.base) && now_ns() < end);
 	if (!stats_equal(&st, &t.base))
-		fail_msg("%s, call %lu failed: counters not back: clients %u/%u objects %u/%u "
+		fail_msg("%s, call %lu injected: counters not back: clients %u/%u objects %u/%u "
 			 "sections %u/%u views %u/%u handles %u/%u fds %u/%u bytes %llu/%llu",
 			 what, nth, st.clients, t.base.clients, st.objects, t.base.objects,
 			 st.sections, t.base.sections, st.views, t.base.views, st.handles,
@@ -536,7 +536,7 @@ static void assert_serves(const char *what, unsigned long nth)
 	uint32_t h;
 
 	if (create(c, NULL, -1, &h) != 0 || map(c, h, LEN, &c->map) != 0)
-		fail_msg("%s, call %lu failed: the server no longer serves", what, nth);
+		fail_msg("%s, call %lu injected: the server no longer serves", what, nth);
 	memcpy(c->map, "still serving...", 16);
 	ref = (struct secshm_ref){ .handle = h, .flags = SECSHM_REF_READ, .length = 16 };
 	assert_int_equal(call(c, OP_ECHO, &ref, 1, NULL, 0, out, sizeof(out)), 0);
@@ -589,11 +589,12 @@ static void sweep(const struct request_type *rt)
 			break;
 		}
 		by_fn[failed]++;
-		printf("fault: %s, call %lu (%s) failed: %s\n", rt->name, t.nth, fi_name(failed),
+		printf("fault: %s, call %lu (%s) injected: client got %s\n", rt->name, t.nth,
+		       fi_name(failed),
 		       status == HUNGUP ? "connection closed" : status >= 0 ? "success" :
 		       strerror(-status));
 		if (!documented(rt, status, failed))
-			fail_msg("%s, call %lu (%s) failed: the client got %d (%s)", rt->name,
+			fail_msg("%s, call %lu (%s) injected: the client got %d (%s)", rt->name,
 				 t.nth, fi_name(failed), status,
 				 status == HUNGUP ? "connection closed" : strerror(-status));
 		conn_free(c);
