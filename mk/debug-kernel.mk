@@ -13,7 +13,7 @@ debug-kernel:
 	SECSHM_DEPS_EXTRA="$$(grep -v '^#' scripts/deps-kernel.txt | tr '\n' ' ')" scripts/deps.sh
 	scripts/debug-kernel.sh >/dev/null
 
-check-kernel: debug-kernel $(VM_TESTS)
+check-kernel: debug-kernel $(VM_TESTS) $(B)/bin/secshm
 	$(MAKE) --no-print-directory kmod-sparse KVER=debug KDIR=$(DEBUG_KDIR) KMOD_B=$(DEBUG_KMOD_B)
 	tests/vm/check-kernel.sh $(B)/check-kernel.log $(DEBUG_KDIR) $(DEBUG_KMOD_B) $(VM_TESTS)
 
