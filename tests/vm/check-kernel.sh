@@ -1,7 +1,7 @@
 #!/bin/sh
 # Usage: tests/vm/check-kernel.sh LOG KDIR KMOD_DIR TEST_BIN...
 #
-# make check-kernel (SPEC V1): tests/vm/run.sh, with its initramfs, module
+# SPEC: V1 — make check-kernel: tests/vm/run.sh, with its initramfs, module
 # parameters, tests and verdict, booting the debug kernel built in KDIR
 # (scripts/debug-kernel.sh) instead of Debian's. Reports are collected,
 # not fatal at once: panic_on_warn=0 and kasan_multi_shot let every test

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Usage: tests/vm/powercut.sh KERNEL MODULES KMOD_DIR POWERCUT_BIN SECSHMD_BIN
 #
-# SPEC S1, a power cut: two QEMU boots (TCG) of the kernel image KERNEL on
+# SPEC: S1 — a power cut: two QEMU boots (TCG) of the kernel image KERNEL on
 # one ext4 disk image made here with mkfs.ext4 (a virtio disk). The first
 # (tests/vm/powercut-init, phase write) has the powercut client write and
 # FLUSH a file through a view, once through secshm.ko from KMOD_DIR and
