@@ -75,10 +75,13 @@ $(B)/bin/secshm-example-client: $(B)/obj/examples/checksum-client.o $(B)/lib/lib
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 include mk/tests.mk
+include mk/fault.mk
 include mk/install.mk
 include mk/fuzz.mk
 include mk/bench.mk
 include mk/kmod.mk
+include mk/debug-kernel.mk
+include mk/powercut.mk
 
 demo: all
 	scripts/demo.sh $(B)

@@ -9,13 +9,17 @@
 # SECSHM_ADDRESS=/dev/secshm and unloads. Fails on a failing test, a
 # BUG/WARNING/Oops/leak/slub report in the kernel log, a module that does
 # not unload, or a timeout. SECSHM_VM_TIMEOUT (seconds) bounds the run;
-# SECSHM_VM_KEEP=1 keeps the work directory.
+# SECSHM_VM_KEEP=1 keeps the work directory. For tests/vm/check-kernel.sh:
+# SECSHM_VM_KERNEL boots another kernel image, SECSHM_VM_APPEND adds to its
+# command line, SECSHM_VM_TEST_TIMEOUT bounds each test binary in seconds,
+# SECSHM_VM_LOG receives the console log.
 set -eu
 kver=$1 kmod=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 timeout_s=${SECSHM_VM_TIMEOUT:-900}
-kernel=/boot/vmlinuz-$kver
+kernel=${SECSHM_VM_KERNEL:-/boot/vmlinuz-$kver}
 cmd=$(dirname "$1")/../../bin/secshm
 
 for f in "$kernel" "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" /bin/busybox "$cmd"; do
@@ -36,7 +40,9 @@ cp "$kmod/secshm.ko" "$kmod/secshm_checksum.ko" "$root/modules/"
 
 # A small ext4 disk on a loop device, for what tmpfs cannot show: file
 # sections on a disk filesystem, and swap files (P9).
+# (A kernel without /lib/modules, the debug kernel, has them built in.)
 mkdir -p "$root/modules/disk" "$root/mnt/disk"
+[ -d "/lib/modules/$kver" ] &&
 for m in lib/crc16 crypto/crc32c_generic fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/block/loop; do
 	ko=/lib/modules/$kver/kernel/$m.ko
 	[ -r "$ko" ] || { echo "vm: missing $ko" >&2; exit 1; }
@@ -74,35 +80,30 @@ export SECSHM_TEST_MAX_UID_BYTES=$uid_bytes SECSHM_TEST_MAX_UID_TOKENS=$uid_toke
 export SECSHM_TEST_MAX_OWNER_SECTIONS=$owner_sections
 SECSHM_TEST_TIMEOUT=300
 EOF
+[ -n "${SECSHM_VM_TEST_TIMEOUT:-}" ] && echo "SECSHM_TEST_TIMEOUT=$SECSHM_VM_TEST_TIMEOUT" >>"$root/etc/secshm-vm.conf"
 
-copy_libs() {
-	ldd "$1" 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' |
-	while read -r lib; do
-		[ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
-	done
-}
-
-copy_libs "$cmd"
+vm_add_libs "$root" "$cmd"
 : >"$root/tests/list"
 for t in "$@"; do
 	rel=$(basename "$(dirname "$t")")/$(basename "$t")
 	mkdir -p "$root/tests/$(dirname "$rel")"
 	cp "$t" "$root/tests/$rel"
 	echo "$rel" >>"$root/tests/list"
-	copy_libs "$t"
+	vm_add_libs "$root" "$t"
 done
 
-(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initrd.gz"
+vm_pack "$root" "$work/initrd.gz"
 
 log=$work/console.log
 echo "vm: booting $kernel with $# test binaries (timeout ${timeout_s}s)"
 set +e
 timeout "$timeout_s" qemu-system-x86_64 -accel tcg -m 1G -smp 2 -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 slub_debug=FZPU panic_on_warn=1 panic=-1 oops=panic quiet" \
+	-append "console=ttyS0 slub_debug=FZPU panic_on_warn=1 panic=-1 oops=panic quiet ${SECSHM_VM_APPEND:-}" \
 	</dev/null >"$log" 2>&1
 qrc=$?
 set -e
+[ -n "${SECSHM_VM_LOG:-}" ] && tr -d '\r' <"$log" >"$SECSHM_VM_LOG"
 
 # The tests' output: everything before the kernel log dump.
 sed -n '/SECSHM-VM: boot/,/SECSHM-VM: DMESG-BEGIN/p' "$log" | grep -v 'SECSHM-VM: DMESG-BEGIN' | tr -d '\r'
@@ -124,7 +125,8 @@ cases_failed=$(tr -d '\r' <"$log" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/
 # Anything the kernel logged that means a bug (the command line names the
 # options); a panic leaves no DONE marker and fails above.
 kbad=$(tr -d '\r' <"$log" | sed -n '/SECSHM-VM: DMESG-BEGIN/,/SECSHM-VM: DMESG-END/p' |
-	grep -v 'Kernel command line' | grep -E \
+	grep -v -e 'Kernel command line' -e 'kmemleak: Kernel memory leak detector initialized' \
+		-e 'kmemleak: Automatic memory scanning thread' | grep -E \
 	'BUG[: ]|WARNING:|Oops|Call Trace|general protection|Kernel panic|KASAN|UBSAN|kmemleak:|leak|Poison overwritten|Redzone|Object padding|INFO: task .* blocked|slab error|refcount_t:' |
 	grep -v 'SECSHM-VM:' || true)
 kleak=$(sed -n '/SECSHM-VM: KMEMLEAK-BEGIN/,/SECSHM-VM: KMEMLEAK-END/p' "$log" | grep -v 'SECSHM-VM:' || true)
