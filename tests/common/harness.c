@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -635,6 +636,37 @@ int harness_raw_request(int fd, uint16_t opcode, void *args, size_t args_len,
 			*out_len = t;
 	}
 	return reply.status;
+}
+
+int harness_raw_open(void)
+{
+	const char *addr = getenv("SECSHM_ADDRESS");
+	int fd;
+
+	if (harness_backend() != SECSHM_BACKEND_DEVICE)
+		return harness_raw_connect();
+	fd = open(addr && *addr ? addr : "/dev/secshm", O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* The device's ioctl of each operation it serves (SECSHM_OPS). */
+#define RAW_IOCTL_BOTH(NAME)	[SECSHM_OP_##NAME] = SECSHM_IOC_##NAME,
+#define RAW_IOCTL_SOCKET(NAME)
+#define RAW_IOCTL(NAME, name, nr, args, dir, where) RAW_IOCTL_##where(NAME)
+static const unsigned long raw_ioctl[SECSHM_OP_MAX_BUILTIN + 1] = {
+	SECSHM_OPS(RAW_IOCTL)
+};
+
+int harness_raw_op(int fd, uint16_t opcode, void *args, size_t len)
+{
+	int ret;
+
+	if (harness_backend() != SECSHM_BACKEND_DEVICE)
+		return harness_raw_request(fd, opcode, args, len, NULL, 0, NULL, 0, NULL, NULL);
+	if (opcode > SECSHM_OP_MAX_BUILTIN || !raw_ioctl[opcode])
+		return -ENOTTY;
+	ret = ioctl(fd, raw_ioctl[opcode], args);
+	return ret < 0 ? -errno : ret;
 }
 
 void harness_set_kind(enum harness_kind kind)

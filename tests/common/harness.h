@@ -182,6 +182,16 @@ int harness_raw_request(int fd, uint16_t opcode, void *args, size_t args_len,
 			const void *tail, size_t tail_len, void *out, size_t out_cap,
 			size_t *out_len, int *rfd);
 
+/*
+ * Raw requests on either backend, for argument structs libsecshm would
+ * never build: harness_raw_open makes a connection of its own (the device
+ * opened again, or a raw socket), harness_raw_op sends one operation's
+ * struct as it is (the op's ioctl, or a message with no tail) and returns
+ * the status, the reply's struct copied back into args on success.
+ */
+int harness_raw_open(void);
+int harness_raw_op(int fd, uint16_t opcode, void *args, size_t len);
+
 /* cmocka fixtures: group setup/teardown and the per-test check. */
 int harness_group_setup(void **state);
 int harness_group_teardown(void **state);
