@@ -31,9 +31,10 @@
  * until it is quiet, names made permanent are removed through the protocol
  * like an administrator would, and the server must be back at its baseline:
  * clients, objects, sections, views, handles, bytes and pinned bytes as
- * secshm_server_stats reports them, and, within a bounded wait (a server
- * may close descriptors on another thread), the descriptors the process
- * holds (S4, Q2). ASan and UBSan watch everything else.
+ * secshm_server_stats reports them, and the descriptors the process holds
+ * (S4, Q2), once the server's workers are done (a server may close
+ * descriptors on another thread: settle_step). ASan and UBSan watch
+ * everything else.
  *
  * Runs as any user; as root it also connects as FZ_UID (the connecting
  * thread takes that uid for the connect() call, so SO_PEERCRED reports it)
@@ -82,7 +83,7 @@
 #define PENDING_MAX	256	/* requests a connection may have unanswered */
 #define ANY_STATUS	INT32_MAX	/* no particular status expected: never a status */
 #define QUIET_ROUNDS	10000	/* dispatches a quiet server needs at most */
-#define FD_WAIT_MS	200	/* for descriptors a server closes elsewhere */
+#define SETTLE_MS	10000	/* a server's worker busier than this has hung */
 
 #define FZ_OP_ECHO	(SECSHM_CALL_USER + 1)
 #define FZ_OP_CHECKSUM	(SECSHM_CALL_USER + 2)
@@ -517,6 +518,21 @@ static void quiet(void)
 		CHECK(++rounds < QUIET_ROUNDS);	/* a server that never settles */
 		CHECK(secshm_server_dispatch(fz.srv, 0) >= 0);
 	}
+}
+
+/*
+ * A descriptor a client sent is closed on one of the server's worker
+ * threads, and when it was another client's socket, that client's hang-up
+ * comes only then. Each finished job wakes the server's descriptor, so
+ * this waits on it (up to 10 ms) rather than sleeping; the callers' bound,
+ * SETTLE_MS, only tells a hung worker from a slow machine.
+ */
+static void settle_step(void)
+{
+	struct pollfd p = { .fd = secshm_server_fd(fz.srv), .events = POLLIN };
+
+	poll(&p, 1, 10);
+	quiet();
 }
 
 static void world_exit(void)
@@ -2030,21 +2046,18 @@ static void print_stats(const char *what, const struct secshm_stats *s)
 /*
  * Descriptors. secshm_server_stats counted all of them; only if that moved
  * are they counted again without pipes (the sanitizers' symbolizer, once
- * started, keeps two for good), allowing a server that closes descriptors
- * elsewhere a bounded time.
+ * started, keeps two for good).
  */
 static void check_fds(uint32_t all)
 {
-	struct timespec ms = { 0, 1000000 };
 	struct secshm_stats now;
 	uint32_t n;
 
 	if (all == fz.base_all_fds)
 		return;
 	n = count_fds();
-	for (int waited = 0; n != fz.base_fds && waited < FD_WAIT_MS; waited++) {
-		nanosleep(&ms, NULL);
-		quiet();
+	for (int waited = 0; n != fz.base_fds && waited < SETTLE_MS; waited += 10) {
+		settle_step();
 		n = count_fds();
 	}
 	if (n != fz.base_fds) {
@@ -2074,13 +2087,8 @@ static void teardown(void)
 		unlink_permanents();
 		secshm_server_stats(fz.srv, &now);
 	}
-	/*
-	 * A descriptor a client sent is closed on a worker thread, and when it
-	 * was another client's socket, that client's hang-up comes only then.
-	 */
-	for (int waited = 0; !stats_equal(&now, &fz.base) && waited < FD_WAIT_MS; waited++) {
-		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
-		quiet();
+	for (int waited = 0; !stats_equal(&now, &fz.base) && waited < SETTLE_MS; waited += 10) {
+		settle_step();
 		secshm_server_stats(fz.srv, &now);
 	}
 	if (!stats_equal(&now, &fz.base)) {
